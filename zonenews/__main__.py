@@ -1,0 +1,5 @@
+import sys
+
+from zonenews.cli import main
+
+sys.exit(main())

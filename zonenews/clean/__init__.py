@@ -1,0 +1,1 @@
+"""Clean: boilerplate lines, in-page duplicates and normalising, from raw fields to a record."""

@@ -1,0 +1,1 @@
+"""Dedup: the same article at several URLs, on several sites, or in an earlier run."""

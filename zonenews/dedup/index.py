@@ -1,0 +1,84 @@
+"""Exact and near-duplicate detection over article bodies.
+
+Exact: the body's content hash. Near: MinHash over character 5-shingles of the body's match
+key (Chinese needs no word segmentation), bucketed by LSH so a lookup touches only the
+candidates that share a band, never every stored document.
+
+Threshold: estimated Jaccard >= 0.8 for bodies of 300+ key characters. Republished copies
+with another 来源 line or one extra sentence score 0.85-0.98; distinct articles on the same
+topic score below 0.4. Short notices built from one template (公示, 通知) share most of their
+characters, so below 300 characters a match needs 0.9, and below 40 only the exact hash counts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from datasketch import MinHash, MinHashLSH
+
+from zonenews.clean.text import content_hash, match_key
+
+SHINGLE = 5
+NUM_PERM = 64
+THRESHOLD = 0.8
+SHORT_THRESHOLD = 0.9
+SHORT_BODY = 300
+MIN_NEAR_BODY = 40
+
+
+@dataclass(slots=True)
+class Duplicate:
+    duplicate_of: str
+    similarity: float
+
+
+def minhash_of(key: str) -> MinHash:
+    mh = MinHash(num_perm=NUM_PERM, seed=1)
+    shingles = {key[i:i + SHINGLE] for i in range(max(1, len(key) - SHINGLE + 1))}
+    mh.update_batch([s.encode("utf-8") for s in shingles])
+    return mh
+
+
+class DuplicateIndex:
+    """Bodies seen so far in this process; `check_and_add` says whether a body is a repeat."""
+
+    def __init__(self, threshold: float = THRESHOLD) -> None:
+        self.threshold = threshold
+        self._exact: dict[str, str] = {}
+        self._lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
+        self._signatures: dict[str, np.ndarray] = {}
+
+    def __len__(self) -> int:
+        return len(self._exact)
+
+    def find(self, body: str) -> Duplicate | None:
+        key = match_key(body)
+        digest = content_hash(body)
+        if digest in self._exact:
+            return Duplicate(self._exact[digest], 1.0)
+        if len(key) < MIN_NEAR_BODY:
+            return None
+        mh = minhash_of(key)
+        needed = SHORT_THRESHOLD if len(key) < SHORT_BODY else self.threshold
+        best: Duplicate | None = None
+        for url in self._lsh.query(mh):
+            sim = float(np.mean(self._signatures[url] == mh.hashvalues))
+            if sim >= needed and (best is None or sim > best.similarity):
+                best = Duplicate(url, round(sim, 3))
+        return best
+
+    def add(self, url: str, body: str) -> None:
+        digest = content_hash(body)
+        self._exact.setdefault(digest, url)
+        key = match_key(body)
+        if len(key) >= MIN_NEAR_BODY and url not in self._signatures:
+            mh = minhash_of(key)
+            self._lsh.insert(url, mh)
+            self._signatures[url] = mh.hashvalues.astype(np.uint32)
+
+    def check_and_add(self, url: str, body: str) -> Duplicate | None:
+        found = self.find(body)
+        if found is None:
+            self.add(url, body)
+        return found

@@ -1,0 +1,165 @@
+"""Extract: one page's HTML to the raw fields of an article.
+
+`extract_article` parses the page once, linearises it into blocks and lets each field
+finder read those blocks. Nothing here decides what is boilerplate text; that is `clean`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from urllib.parse import urlsplit
+
+from lxml import etree
+
+from zonenews.clean.text import match_key
+from zonenews.extract.blocks import Block, drop_unseen, linearize
+from zonenews.extract.breadcrumb import find_category
+from zonenews.extract.content import densest_run, first_paragraph
+from zonenews.extract.dates import date_from_markup, date_from_url, find_date
+from zonenews.extract.document import meta_content, parse_html
+from zonenews.extract.encoding import decode_html
+from zonenews.extract.labels import (
+    AUTHOR_LABELS,
+    EDITOR_LABELS,
+    LABEL_RE,
+    SOURCE_LABELS,
+    clean_value,
+    labelled_values,
+)
+from zonenews.extract.media import collect_attachments, collect_images
+from zonenews.extract.title import TITLE_SEPARATORS, find_title, is_subtitle_block
+
+# Blocks after the body run still searched for attachments and 责任编辑 lines.
+TRAILING_WINDOW = 15
+
+
+@dataclass(slots=True)
+class Paragraph:
+    """A candidate body line with what the cleaning rules need to judge it."""
+
+    text: str
+    link_density: float = 0.0
+    heading: bool = False
+
+
+@dataclass(slots=True)
+class RawArticle:
+    url: str
+    title: str | None = None
+    published_at: str | None = None
+    source: str | None = None
+    author: str | None = None
+    editor: str | None = None
+    category: list[str] = field(default_factory=list)
+    paragraphs: list[Paragraph] = field(default_factory=list)
+    images: list[dict] = field(default_factory=list)
+    attachments: list[dict] = field(default_factory=list)
+    run_link_density: float = 0.0
+    encoding: str | None = None
+
+
+def _labelled_fields(lines: list[str]) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for line in lines:
+        if not LABEL_RE.search(line):
+            continue
+        for label, value in labelled_values(line):
+            for name, labels, spaces in (("source", SOURCE_LABELS, False), ("author", AUTHOR_LABELS, True),
+                                         ("editor", EDITOR_LABELS, True)):
+                if label in labels and name not in found and (cleaned := clean_value(value, allow_spaces=spaces)):
+                    found[name] = cleaned
+    return found
+
+
+def _header_zone(blocks: list[Block], run: list[Block], title_block: Block | None) -> list[Block]:
+    """Blocks from the title (or just before the run) to the first prose paragraph."""
+    first = run[first_paragraph(run)].index if run and first_paragraph(run) < len(run) else (
+        run[-1].index + 1 if run else len(blocks))
+    start = title_block.index + 1 if title_block is not None and title_block.index < first else max(
+        0, (run[0].index if run else first) - 3)
+    return [b for b in blocks[start:first] if not b.hidden]
+
+
+def extract_tree(root: etree._Element, url: str, today: date) -> RawArticle:
+    """Raw article fields from a parsed page."""
+    date_in_markup = date_from_markup(root, today)  # reads JSON-LD scripts, so before they go
+    meta_source = meta_content(root, "ContentSource", "source", "og:site_name_source")
+    drop_unseen(root)
+    blocks = linearize(root)
+    visible = [b for b in blocks if not b.hidden]
+    run = densest_run(visible)
+    if sum(len(b.text) for b in run) < 30:  # everything hidden: a page revealed by script
+        run = densest_run(blocks)
+    title = find_title(root, visible)
+    if title.block is not None and run and run[0].index <= title.block.index <= run[-1].index:
+        run = [b for b in run if b.index > title.block.index]
+    header = _header_zone(blocks, run, title.block)
+    header_idx = {b.index for b in header}
+
+    published = None
+    for strict in (True, False):
+        for block in header:
+            if block.link_density < 0.5 and (published := find_date(block.text, today, labelled_only=strict)):
+                break
+        if published:
+            break
+    if not published:
+        published = date_in_markup
+    if not published:
+        for block in run:
+            if block.link_density < 0.3 and (published := find_date(block.text, today, labelled_only=True,
+                                                                    strong=True)):
+                break
+    if not published:
+        published = date_from_url(url, today)
+
+    end = run[-1].index + 1 if run else 0
+    trailing = [b for b in blocks[end:end + TRAILING_WINDOW] if not b.hidden]
+    meta_lines = [b.text for b in header] + [b.text for b in run + trailing if len(b.text) <= 80]
+    fields = _labelled_fields(meta_lines)
+    if "source" not in fields and meta_source:
+        fields["source"] = clean_value(meta_source, allow_spaces=False) or ""
+
+    images, caption_idx = collect_images(run, url)
+    attachments, attachment_idx = collect_attachments(run + [b for b in trailing if not b.boilerplate], url)
+    first = first_paragraph(run)
+    paragraphs = []
+    for pos, block in enumerate(run):
+        if not block.text or block.index in caption_idx or block.index in attachment_idx:
+            continue
+        if pos < first and (block.index in header_idx and (block.is_heading or is_subtitle_block(block))):
+            continue  # 引题/副题 and headings between the title and the first paragraph
+        paragraphs.append(Paragraph(block.text, block.link_density, block.is_heading))
+
+    title_el = root.find(".//title")
+    site_names = set()
+    if title_el is not None:
+        site_names = {match_key(s) for s in TITLE_SEPARATORS.split(title_el.text_content() or "")[1:]}
+    run_chars = sum(len(b.text) for b in run) or 1
+    return RawArticle(
+        url=url,
+        title=title.text,
+        published_at=published,
+        source=fields.get("source") or None,
+        author=fields.get("author"),
+        editor=fields.get("editor"),
+        category=find_category(blocks, title.text, site_names),
+        paragraphs=paragraphs,
+        images=images,
+        attachments=attachments,
+        run_link_density=sum(b.link_chars for b in run) / run_chars,
+    )
+
+
+def extract_article(body: bytes, url: str, content_type: str | None = None,
+                    today: date | None = None) -> RawArticle:
+    """Raw article fields from the response bytes (raises EmptyPage when there is no HTML)."""
+    text, encoding = decode_html(body, content_type)
+    raw = extract_tree(parse_html(text), url, today or date.today())
+    raw.encoding = encoding
+    return raw
+
+
+def site_of(url: str) -> str:
+    return (urlsplit(url).hostname or "").lower()

@@ -1,0 +1,231 @@
+"""Linearise a page into text blocks in reading order.
+
+Every extractor reads the same block list: the title finder looks for headings, the
+meta-line reader for 来源/日期 lines near the title, the body finder for the densest run of
+paragraph text. A block is the text between two block boundaries (block tags and <br>).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from lxml import etree
+
+from zonenews.clean.text import normalize_space
+from zonenews.extract.document import UNSEEN_TAGS
+
+BLOCK_TAGS = frozenset(
+    "address article aside blockquote body center dd details dialog div dl dt fieldset figcaption figure "
+    "footer form h1 h2 h3 h4 h5 h6 header hr html li main nav ol p pre section summary table tbody thead "
+    "tfoot tr ul caption".split()
+)
+HEADING_TAGS = frozenset("h1 h2 h3 h4 h5 h6".split())
+BOILERPLATE_TAGS = frozenset("nav header footer aside".split())
+
+# class/id tokens of page chrome: navigation, sharing, printing, related lists, footers.
+BOILERPLATE_TOKENS = frozenset(
+    """nav navbar navigation menu menus topmenu mainnav subnav header head top topbar footer foot bottom
+    copyright copy banquan share bdshare jiathis fenxiang print dayin fontsize font zihao related relate
+    xgxw xgwz xgyd xglj tuijian recommend hot rank paihang prev next prenext sxp pager pagination paging
+    pagebar sidebar side aside comment comments pinglun reply breadcrumb breadcrumbs crumb crumbs position
+    location weizhi dqwz curmb search sousuo login toolbar tools ad ads advert qrcode ewm erweima
+    friendlink yqlj wza skip""".split()
+)
+HIDDEN_TOKENS = frozenset("hidden hide d-none print-only printonly visible-print sr-only visually-hidden".split())
+
+_TOKEN_SPLIT = re.compile(r"[\s_\-]+|(?<=[a-z])(?=[A-Z])")
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+_CENTER_STYLE = re.compile(r"text-align\s*:\s*center", re.I)
+
+
+@dataclass(slots=True)
+class Block:
+    """One run of text between block boundaries."""
+
+    text: str
+    owner: etree._Element
+    link_chars: int = 0
+    bold_chars: int = 0
+    links: list[tuple[str, str]] = field(default_factory=list)
+    images: list[etree._Element] = field(default_factory=list)
+    hidden: bool = False
+    boilerplate: bool = False
+    index: int = 0
+
+    @property
+    def tag(self) -> str:
+        return self.owner.tag if isinstance(self.owner.tag, str) else ""
+
+    @property
+    def is_heading(self) -> bool:
+        return self.tag in HEADING_TAGS
+
+    @property
+    def is_bold(self) -> bool:
+        chars = len(self.text.replace(" ", ""))
+        return chars > 0 and self.bold_chars >= chars
+
+    @property
+    def link_density(self) -> float:
+        return self.link_chars / max(1, len(self.text))
+
+    @property
+    def centered(self) -> bool:
+        el: etree._Element | None = self.owner
+        for _ in range(2):
+            if el is None:
+                break
+            if (el.get("align") or "").lower() == "center" or el.tag == "center":
+                return True
+            if _CENTER_STYLE.search(el.get("style") or ""):
+                return True
+            el = el.getparent()
+        return False
+
+
+def class_tokens(el: etree._Element) -> set[str]:
+    raw = f"{el.get('class') or ''} {el.get('id') or ''}"
+    return {t.lower() for t in _TOKEN_SPLIT.split(raw) if t}
+
+
+def is_hidden(el: etree._Element) -> bool:
+    if el.get("hidden") is not None or (el.get("aria-hidden") or "").lower() == "true":
+        return True
+    if _HIDDEN_STYLE.search(el.get("style") or ""):
+        return True
+    return bool(class_tokens(el) & HIDDEN_TOKENS)
+
+
+def _text_and_link_len(el: etree._Element) -> tuple[int, int]:
+    text = len(normalize_space(el.text_content()))
+    links = sum(len(normalize_space(a.text_content())) for a in el.iter("a"))
+    return text, links
+
+
+def is_boilerplate_region(el: etree._Element) -> bool:
+    """Page chrome by tag or class/id, unless it holds a lot of plain text (then it is content)."""
+    if el.tag not in BOILERPLATE_TAGS and not (class_tokens(el) & BOILERPLATE_TOKENS):
+        return False
+    text, links = _text_and_link_len(el)
+    return not (text > 400 and links < 0.3 * text)
+
+
+def drop_unseen(root: etree._Element) -> None:
+    """Remove scripts, styles and other never-visible elements, keeping their tails."""
+    for el in list(root.iter(*UNSEEN_TAGS)):
+        parent = el.getparent()
+        if parent is None:
+            continue
+        if el.tail:
+            prev = el.getprevious()
+            if prev is not None:
+                prev.tail = (prev.tail or "") + el.tail
+            else:
+                parent.text = (parent.text or "") + el.tail
+        parent.remove(el)
+
+
+def _layout_cells(root: etree._Element) -> set[etree._Element]:
+    """Table cells that hold block markup or fill their row: layout, not data, so blocks themselves."""
+    cells = set()
+    for cell in root.iter("td", "th"):
+        row = cell.getparent()
+        if row is not None and sum(1 for c in row if c.tag in ("td", "th")) == 1:
+            cells.add(cell)
+        elif any(isinstance(d.tag, str) and d.tag in BLOCK_TAGS for d in cell.iterdescendants()):
+            cells.add(cell)
+    return cells
+
+
+class _Linearizer:
+    def __init__(self, root: etree._Element) -> None:
+        self.blocks: list[Block] = []
+        self.parts: list[str] = []
+        self.link_chars = 0
+        self.bold_chars = 0
+        self.links: list[tuple[str, str]] = []
+        self.images: list[etree._Element] = []
+        self.owners: list[etree._Element] = [root]
+        self.hidden_depth = 0
+        self.boiler_depth = 0
+        self.link_depth = 0
+        self.bold_depth = 0
+        self.layout_cells = _layout_cells(root)
+
+    def add(self, text: str | None) -> None:
+        if not text:
+            return
+        self.parts.append(text)
+        n = len(text.strip())
+        if self.link_depth:
+            self.link_chars += n
+        if self.bold_depth:
+            self.bold_chars += n
+
+    def flush(self) -> None:
+        text = normalize_space("".join(self.parts))
+        if text or self.images:
+            self.blocks.append(Block(
+                text=text, owner=self.owners[-1], link_chars=min(self.link_chars, len(text)),
+                bold_chars=self.bold_chars, links=self.links, images=self.images,
+                hidden=self.hidden_depth > 0, boilerplate=self.boiler_depth > 0, index=len(self.blocks),
+            ))
+        self.parts, self.links, self.images = [], [], []
+        self.link_chars = self.bold_chars = 0
+
+    def is_block(self, el: etree._Element) -> bool:
+        return el.tag in BLOCK_TAGS or el in self.layout_cells
+
+    def run(self, start: etree._Element) -> list[Block]:
+        marks: dict[etree._Element, tuple[bool, bool]] = {}
+        for event, el in etree.iterwalk(start, events=("start", "end")):
+            tag = el.tag
+            if not isinstance(tag, str):
+                if event == "end":
+                    self.add(el.tail)
+                continue
+            if event == "start":
+                if self.is_block(el) or tag == "br":
+                    self.flush()
+                if self.is_block(el):
+                    self.owners.append(el)
+                hid, boiler = is_hidden(el), (el is not start and is_boilerplate_region(el))
+                if hid or boiler:
+                    marks[el] = (hid, boiler)
+                    self.hidden_depth += hid
+                    self.boiler_depth += boiler
+                if tag == "a":
+                    self.link_depth += 1
+                    href = (el.get("href") or "").strip()
+                    if href:
+                        self.links.append((href, normalize_space(el.text_content())))
+                elif tag in ("strong", "b"):
+                    self.bold_depth += 1
+                elif tag == "img":
+                    self.images.append(el)
+                self.add(el.text)
+            else:
+                if tag == "a":
+                    self.link_depth -= 1
+                elif tag in ("strong", "b"):
+                    self.bold_depth -= 1
+                elif tag in ("td", "th"):
+                    self.parts.append(" ")
+                if self.is_block(el):
+                    self.flush()
+                    self.owners.pop()
+                if el in marks:
+                    hid, boiler = marks.pop(el)
+                    self.hidden_depth -= hid
+                    self.boiler_depth -= boiler
+                if el is not start:
+                    self.add(el.tail)
+        self.flush()
+        return self.blocks
+
+
+def linearize(root: etree._Element) -> list[Block]:
+    """The page's text blocks in document order (call drop_unseen first)."""
+    body = root.find("body")
+    return _Linearizer(root).run(body if body is not None else root)

@@ -1,0 +1,125 @@
+"""Publish dates: parse the forms zone sites print and pick the article's own date."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import date, datetime, timedelta, timezone
+
+from lxml import etree
+
+from zonenews.extract.document import meta_content
+
+CHINA = timezone(timedelta(hours=8))
+EARLIEST = date(1990, 1, 1)
+
+DATE_RE = re.compile(
+    r"(?<!\d)(?P<y>(?:19|20)\d{2})\s*(?P<sep>[-/.年])\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})(?!\d)\s*日?"
+    r"(?:[T\s]*(?P<H>\d{1,2})\s*[:：时]\s*(?P<M>\d{2})(?:\s*[:：分]\s*(?P<S>\d{2}))?)?"
+)
+_LABELLED_DATE = re.compile(
+    r"(?:发布时间|发布日期|发表时间|发文日期|成文日期|发布于|日期|时间|Date|date)\s*[:：]?\s*[\[【(（]?\s*$"
+)
+_STRONG_LABELLED_DATE = re.compile(r"(?:发布时间|发布日期|发表时间|发布于|日期)\s*[:：]?\s*[\[【(（]?\s*$")
+
+# Dates in article URLs, most specific first.
+URL_DATE_PATTERNS = (
+    re.compile(r"/t((?:19|20)\d{2})(\d{2})(\d{2})_\d+"),                        # TRS: t20200305_123.html
+    re.compile(r"/art/((?:19|20)\d{2})/(\d{1,2})/(\d{1,2})/"),                   # Hanweb: /art/2021/5/6/
+    re.compile(r"/((?:19|20)\d{2})[-_/]?(\d{2})[-_/]?(\d{2})/"),                # /2019/1202/, /20191202/
+    re.compile(r"/((?:19|20)\d{2})-(\d{1,2})-(\d{1,2})/"),                       # /2022-06-01/
+    re.compile(r"[/_-]((?:19|20)\d{2})(\d{2})(\d{2})\d{0,8}\.s?html?$"),           # /20191202123.html
+)
+
+
+def _valid(d: date, today: date) -> bool:
+    return EARLIEST <= d <= today + timedelta(days=1)
+
+
+def format_match(m: re.Match[str], today: date) -> str | None:
+    """ISO text for a DATE_RE match: YYYY-MM-DD, or with the time and +08:00 when given."""
+    try:
+        d = date(int(m["y"]), int(m["m"]), int(m["d"]))
+    except ValueError:
+        return None
+    if not _valid(d, today):
+        return None
+    if m["H"] is None:
+        return d.isoformat()
+    hour, minute, second = int(m["H"]), int(m["M"]), m["S"]
+    if hour > 23 or minute > 59 or (second is not None and int(second) > 59):
+        return d.isoformat()
+    clock = f"{hour:02d}:{minute:02d}" + (f":{int(second):02d}" if second is not None else "")
+    return f"{d.isoformat()}T{clock}+08:00"
+
+
+def find_date(text: str, today: date, *, labelled_only: bool = False, strong: bool = False) -> str | None:
+    """The first valid date in text; with labelled_only, only one right after a date label."""
+    for m in DATE_RE.finditer(text):
+        if labelled_only:
+            label_re = _STRONG_LABELLED_DATE if strong else _LABELLED_DATE
+            if not label_re.search(text[max(0, m.start() - 12):m.start()]):
+                continue
+        found = format_match(m, today)
+        if found:
+            return found
+    return None
+
+
+def parse_machine_date(value: str, today: date) -> str | None:
+    """A date from a meta tag or JSON-LD (ISO 8601 with or without zone, or a plain date)."""
+    value = value.strip()
+    try:
+        dt = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return find_date(value, today)
+    if dt.tzinfo is not None:
+        dt = dt.astimezone(CHINA)
+    if not _valid(dt.date(), today):
+        return None
+    if len(value) <= 10:
+        return dt.date().isoformat()
+    return dt.replace(tzinfo=CHINA).isoformat(timespec="seconds").replace(":00+08:00", "+08:00") \
+        if dt.second == 0 else dt.replace(tzinfo=CHINA).isoformat(timespec="seconds")
+
+
+_META_DATE_NAMES = ("article:published_time", "pubdate", "publishdate", "publish_date", "publishtime",
+                    "datepublished", "dc.date.issued", "dc.date.created", "dc.date", "firstpublishedtime",
+                    "og:article:published_time", "og:release_date", "releasedate", "articledate")
+
+
+def date_from_markup(root: etree._Element, today: date) -> str | None:
+    """Publish date from meta tags, JSON-LD or <time itemprop=datePublished>."""
+    found = meta_content(root, *_META_DATE_NAMES)
+    if found and (parsed := parse_machine_date(found, today)):
+        return parsed
+    for script in root.iter("script"):
+        if (script.get("type") or "").lower() != "application/ld+json" or not script.text:
+            continue
+        try:
+            data = json.loads(script.text)
+        except ValueError:
+            continue
+        for node in data if isinstance(data, list) else [data, *(data.get("@graph") or [])]:
+            if isinstance(node, dict) and isinstance(node.get("datePublished"), str):
+                if parsed := parse_machine_date(node["datePublished"], today):
+                    return parsed
+    for el in root.iter("time"):
+        if (el.get("itemprop") or "").lower() == "datepublished" or (el.get("pubdate") is not None):
+            if el.get("datetime") and (parsed := parse_machine_date(el.get("datetime") or "", today)):
+                return parsed
+    return None
+
+
+def date_from_url(url: str, today: date) -> str | None:
+    """Last resort: the date a CMS writes into the article's path."""
+    path = url.split("?", 1)[0]
+    for pattern in URL_DATE_PATTERNS:
+        for m in pattern.finditer(path):
+            try:
+                d = date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+            except ValueError:
+                continue
+            if _valid(d, today):
+                return d.isoformat()
+    return None

@@ -1,0 +1,99 @@
+"""The article heading: matched against <title> and meta titles, never the site name."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+
+from lxml import etree
+
+from zonenews.clean.text import match_key, normalize_space
+from zonenews.extract.blocks import Block, class_tokens
+from zonenews.extract.document import meta_content
+
+# Separators CMSes put between the article title and the site name in <title>.
+TITLE_SEPARATORS = re.compile(r"\s*(?:_|\||｜|——|--|\s[-–—·]\s|::|－)\s*")
+TITLE_TOKENS = frozenset(
+    "title tit bt biaoti headline heading articletitle newstitle arttitle detailtitle contenttitle "
+    "wztitle xwbt h1".split()
+)
+SUBTITLE_TOKENS = frozenset("subtitle fbt ftitle futi yt ytitle yinti subhead kicker subheading".split())
+
+
+@dataclass(slots=True)
+class TitleMatch:
+    text: str | None
+    block: Block | None  # the heading block on the page, when the title came from one
+
+
+def _ld_headline(root: etree._Element) -> str | None:
+    for script in root.iter("script"):
+        if (script.get("type") or "").lower() != "application/ld+json" or not script.text:
+            continue
+        try:
+            data = json.loads(script.text)
+        except ValueError:
+            continue
+        for node in data if isinstance(data, list) else [data]:
+            if isinstance(node, dict) and isinstance(node.get("headline"), str):
+                return normalize_space(node["headline"])
+    return None
+
+
+def _is_title_like(block: Block) -> bool:
+    if block.hidden or not (4 <= len(block.text) <= 160) or block.link_density > 0.5:
+        return False
+    if block.is_heading:
+        return True
+    tokens = class_tokens(block.owner)
+    parent = block.owner.getparent()
+    if parent is not None and len(parent) == 1:  # <div class="title"><span>...</span></div>
+        tokens |= class_tokens(parent)
+    if tokens & SUBTITLE_TOKENS:
+        return False
+    return bool(tokens & TITLE_TOKENS) or (block.is_bold and block.centered)
+
+
+def is_subtitle_block(block: Block) -> bool:
+    """A 引题/副题 element next to the title (by class), which is neither title nor body."""
+    return bool(class_tokens(block.owner) & SUBTITLE_TOKENS)
+
+
+def find_title(root: etree._Element, blocks: list[Block]) -> TitleMatch:
+    """Best heading on the page for the article title."""
+    title_el = root.find(".//title")
+    page_title = normalize_space(title_el.text_content()) if title_el is not None else ""
+    segments = [s for s in TITLE_SEPARATORS.split(page_title) if s]
+    first_key = match_key(segments[0]) if segments else ""
+    site_keys = {match_key(s) for s in segments[1:]}
+    page_key = match_key(page_title)
+    meta_title = meta_content(root, "ArticleTitle", "og:title", "twitter:title") or _ld_headline(root)
+    meta_key = match_key(TITLE_SEPARATORS.split(meta_title)[0]) if meta_title else ""
+
+    best: tuple[float, Block] | None = None
+    for block in blocks:
+        if not _is_title_like(block):
+            continue
+        key = match_key(block.text)
+        if not key or key in site_keys:
+            continue
+        score = 0.0
+        if key in (first_key, meta_key) or (meta_title and key == match_key(meta_title)):
+            score += 10
+        elif len(key) >= 4 and (key in page_key or (meta_key and key in meta_key)):
+            score += 6
+        elif len(key) >= 8 and (first_key.startswith(key[:8]) or meta_key.startswith(key[:8])) and (
+                block.is_heading or len(key) <= 60):
+            score += 4
+        score += {"h1": 3, "h2": 2, "h3": 1}.get(block.tag, 0.5)
+        score -= 3 if block.boilerplate else 0
+        if best is None or score > best[0]:
+            best = (score, block)
+    if best and best[0] >= 6:
+        return TitleMatch(best[1].text, best[1])
+    if meta_title:
+        return TitleMatch(normalize_space(TITLE_SEPARATORS.split(meta_title)[0]) or meta_title, None)
+    if best and best[0] >= 2.5 and not best[1].boilerplate:
+        return TitleMatch(best[1].text, best[1])
+    return TitleMatch(segments[0] if segments else None, None)

@@ -1,0 +1,98 @@
+"""The offline path: saved pages through the same pipeline chain as a crawl, no network."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Iterator
+from operator import itemgetter
+from pathlib import Path
+from typing import Any
+
+from scrapy.exceptions import DropItem
+from scrapy.settings import BaseSettings
+from scrapy.utils.misc import load_object
+
+from zonenews.extract.document import EmptyPage, meta_content, parse_html
+from zonenews.extract.encoding import decode_html
+from zonenews.items import PageItem
+from zonenews.stats import SKIPPED, Stats
+
+logger = logging.getLogger(__name__)
+
+HTML_SUFFIXES = (".html", ".htm", ".shtml", ".xhtml", ".php", ".asp", ".aspx", ".jsp")
+WARC_SUFFIXES = (".warc", ".warc.gz", ".arc", ".arc.gz")
+
+
+class InputError(Exception):
+    """A path given on the command line cannot be read."""
+
+
+def build_pipelines(settings: BaseSettings, stats: Stats) -> list[Any]:
+    """ITEM_PIPELINES in priority order, built the way a crawl builds them."""
+    ordered = sorted(settings.getdict("ITEM_PIPELINES").items(), key=itemgetter(1))
+    return [load_object(path).from_settings(settings, stats) for path, prio in ordered if prio is not None]
+
+
+def run_chain(items: Iterable[PageItem], settings: BaseSettings, stats: Stats) -> None:
+    """Push every item through the chain; a dropped item is counted, never fatal."""
+    pipelines = build_pipelines(settings, stats)
+    try:
+        for item in items:
+            current: Any = item
+            try:
+                for pipeline in pipelines:
+                    current = pipeline.process_item(current)
+            except DropItem as exc:
+                logger.debug("%s", exc)
+    finally:
+        for pipeline in pipelines:
+            if hasattr(pipeline, "close_spider"):
+                pipeline.close_spider()
+
+
+def expand_paths(paths: Iterable[str]) -> list[Path]:
+    """Files named, and the page files inside folders named, in a stable order."""
+    found: list[Path] = []
+    for name in paths:
+        path = Path(name)
+        if path.is_dir():
+            found += sorted(p for p in path.rglob("*") if p.is_file() and
+                            p.name.lower().endswith(HTML_SUFFIXES + WARC_SUFFIXES))
+        elif path.is_file():
+            found.append(path)
+        else:
+            raise InputError(f"no such file or folder: {name}")
+    return found
+
+
+def page_from_bytes(body: bytes, fallback_url: str, *, url: str | None = None,
+                    content_type: str | None = None, zone: str | None = None) -> PageItem:
+    """A PageItem for a saved page: its URL is the given one, else canonical/og:url, else the fallback."""
+    text, _encoding = decode_html(body, content_type)
+    try:
+        tree = parse_html(text)
+    except EmptyPage:
+        return PageItem(url=url or fallback_url, body=body, content_type=content_type, zone=zone)
+    if url is None:
+        canonical = next((el.get("href") for el in tree.iter("link")
+                          if (el.get("rel") or "").lower() == "canonical" and el.get("href")), None)
+        found = canonical or meta_content(tree, "og:url")
+        url = found if found and found.startswith(("http://", "https://")) else fallback_url
+    return PageItem(url=url, body=body, content_type=content_type, zone=zone, text=text, tree=tree)
+
+
+def iter_saved_pages(files: list[Path], stats: Stats, *, url: str | None = None,
+                     zone: str | None = None) -> Iterator[PageItem]:
+    for path in files:
+        if path.name.lower().endswith(WARC_SUFFIXES):
+            from zonenews.warc import iter_warc_pages
+
+            yield from iter_warc_pages(path, stats, zone=zone)
+            continue
+        try:
+            body = path.read_bytes()
+        except OSError as exc:
+            logger.warning("cannot read %s: %s", path, exc.strerror)
+            stats.inc_value(SKIPPED + "unreadable")
+            continue
+        yield page_from_bytes(body, path.resolve().as_uri(), url=url, zone=zone)

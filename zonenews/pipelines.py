@@ -1,0 +1,160 @@
+"""The item pipeline chain: extract -> clean -> dedup -> export.
+
+A crawl runs these as Scrapy item pipelines; `zonenews clean` runs the very same classes
+through `zonenews.offline.run_chain`. Every pipeline is built by `from_settings(settings,
+stats)`, so both paths construct them one way.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+from typing import Any, Self
+
+from scrapy.exceptions import DropItem
+from scrapy.settings import BaseSettings
+
+from zonenews.clean.record import build_record
+from zonenews.dedup.index import DuplicateIndex
+from zonenews.export import JsonLinesWriter, sidecar_path
+from zonenews.extract import extract_article, extract_tree
+from zonenews.extract.document import EmptyPage
+from zonenews.items import ExtractedItem, PageItem
+from zonenews.stats import DUPLICATES, SKIPPED, WRITTEN, Stats
+
+logger = logging.getLogger(__name__)
+
+# An article has a title, a date, this much body text, and few links in its body run.
+MIN_BODY_CHARS = 40
+MAX_RUN_LINK_DENSITY = 0.35
+
+
+def skip(stats: Stats, reason: str, url: str) -> DropItem:
+    """Count a skipped page under its reason and make the DropItem that stops it."""
+    stats.inc_value(SKIPPED + reason)
+    return DropItem(f"skipped ({reason}): {url}", log_level="DEBUG")
+
+
+class _Pipeline:
+    def __init__(self, settings: BaseSettings, stats: Stats) -> None:
+        self.settings = settings
+        self.stats = stats
+
+    @classmethod
+    def from_settings(cls, settings: BaseSettings, stats: Stats) -> Self:
+        return cls(settings, stats)
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> Self:
+        return cls.from_settings(crawler.settings, crawler.stats)
+
+
+class ExtractPipeline(_Pipeline):
+    """PageItem -> ExtractedItem: decode, parse once, read the raw fields."""
+
+    def process_item(self, item: Any) -> Any:
+        if not isinstance(item, PageItem):
+            return item
+        today = date.today()
+        try:
+            if item.tree is not None:
+                raw = extract_tree(item.tree, item.url, today)
+            else:
+                raw = extract_article(item.body, item.url, item.content_type, today)
+        except EmptyPage:
+            raise skip(self.stats, "empty", item.url) from None
+        except (ValueError, RecursionError) as exc:  # lxml gives up on some binary or absurd markup
+            logger.debug("unparseable page %s: %s", item.url, exc)
+            raise skip(self.stats, "unparseable", item.url) from None
+        item.tree = None  # free the tree; the raw fields are all we need from here on
+        return ExtractedItem(page=item, raw=raw)
+
+
+class CleanPipeline(_Pipeline):
+    """ExtractedItem -> record dict: boilerplate and in-page repeats out, fields normalised."""
+
+    def __init__(self, settings: BaseSettings, stats: Stats) -> None:
+        super().__init__(settings, stats)
+        from zonenews.gazetteer import Gazetteer
+
+        self.gazetteer = Gazetteer.load()
+
+    def process_item(self, item: Any) -> Any:
+        if not isinstance(item, ExtractedItem):
+            return item
+        raw, page = item.raw, item.page
+        record = build_record(raw, zone=page.zone)
+        url = page.url
+        if not record["title"]:
+            raise skip(self.stats, "no_title", url)
+        if len(record["body"]) < MIN_BODY_CHARS or raw.run_link_density > MAX_RUN_LINK_DENSITY:
+            raise skip(self.stats, "not_article", url)
+        if not record["published_at"] and not self.settings.getbool("ZONENEWS_ALLOW_UNDATED"):
+            raise skip(self.stats, "not_article", url)
+        record["zones_mentioned"] = self.gazetteer.mentioned(f"{record['title']}\n{record['body']}")
+        return record
+
+
+class DedupPipeline(_Pipeline):
+    """Drop a record whose body was already emitted; log it to the duplicates sidecar."""
+
+    def __init__(self, settings: BaseSettings, stats: Stats) -> None:
+        super().__init__(settings, stats)
+        self.index = DuplicateIndex(settings.getfloat("ZONENEWS_NEAR_DUP_THRESHOLD", 0.8))
+        self.sidecar: JsonLinesWriter | None = None
+        self.sidecar_target = settings.get("ZONENEWS_DUPLICATES_OUTPUT") or sidecar_path(
+            _feed_target(settings) or "")
+
+    def process_item(self, item: Any) -> Any:
+        if not isinstance(item, dict) or "content_hash" not in item:
+            return item
+        found = self.index.check_and_add(item["url"], item["body"])
+        if found is None:
+            return item
+        self.stats.inc_value(DUPLICATES)
+        if self.sidecar_target:
+            if self.sidecar is None:
+                self.sidecar = JsonLinesWriter(self.sidecar_target,
+                                               overwrite=self.settings.getbool("ZONENEWS_OUTPUT_OVERWRITE"))
+            self.sidecar.write({"url": item["url"], "duplicate_of": found.duplicate_of,
+                                "similarity": found.similarity})
+        raise DropItem(f"duplicate of {found.duplicate_of}: {item['url']}", log_level="DEBUG")
+
+    def close_spider(self) -> None:
+        if self.sidecar is not None:
+            self.sidecar.close()
+
+
+class ExportPipeline(_Pipeline):
+    """Write records to ZONENEWS_OUTPUT as JSON Lines (Scrapy's -o/-O feeds work as well)."""
+
+    def __init__(self, settings: BaseSettings, stats: Stats) -> None:
+        super().__init__(settings, stats)
+        self.writer: JsonLinesWriter | None = None
+        target = settings.get("ZONENEWS_OUTPUT")
+        if target:
+            self.writer = JsonLinesWriter(target, overwrite=settings.getbool("ZONENEWS_OUTPUT_OVERWRITE"))
+
+    def process_item(self, item: Any) -> Any:
+        if isinstance(item, dict) and "content_hash" in item:
+            if self.writer is not None:
+                self.writer.write(item)
+            self.stats.inc_value(WRITTEN)
+        return item
+
+    def close_spider(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+
+
+def _feed_target(settings: BaseSettings) -> str | None:
+    """Where records go: our own output, else the first local file among Scrapy FEEDS."""
+    if settings.get("ZONENEWS_OUTPUT"):
+        return str(settings.get("ZONENEWS_OUTPUT"))
+    for uri in settings.getdict("FEEDS"):
+        uri = str(uri)
+        if uri.startswith("file://"):
+            return uri[len("file://"):]
+        if "://" not in uri and uri != "-" and not uri.startswith("stdout:"):
+            return uri
+    return None

@@ -1,0 +1,48 @@
+"""Scrapy settings for zonenews crawls: polite by default, every dimension bounded."""
+
+import os
+
+BOT_NAME = "zonenews"
+SPIDER_MODULES = ["zonenews.spiders"]
+NEWSPIDER_MODULE = "zonenews.spiders"
+
+# Say who is crawling; set ZONENEWS_USER_AGENT (or USER_AGENT with -s) once for your team.
+USER_AGENT = os.environ.get(
+    "ZONENEWS_USER_AGENT", "zonenews/0.1 (+https://github.com/zonenews/zonenews; zone news research crawler)"
+)
+
+ROBOTSTXT_OBEY = True
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 2
+DOWNLOAD_DELAY = 0.5
+DOWNLOAD_TIMEOUT = 30
+DOWNLOAD_MAXSIZE = 20 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 5 * 1024 * 1024
+RETRY_ENABLED = True
+RETRY_TIMES = 2
+REDIRECT_MAX_TIMES = 5
+DEPTH_LIMIT = 8
+COOKIES_ENABLED = False
+TELNETCONSOLE_ENABLED = False
+LOGSTATS_INTERVAL = 60.0
+LOG_LEVEL = "INFO"
+
+# Bounds of the automatic crawl (see zonenews/spiders/zone.py).
+ZONENEWS_MAX_PAGES_PER_HOST = 20000
+ZONENEWS_MAX_LIST_PAGES = 200
+ZONENEWS_MAX_QUERY_VARIANTS = 2000
+
+ITEM_PIPELINES = {
+    "zonenews.pipelines.ExtractPipeline": 100,
+    "zonenews.pipelines.CleanPipeline": 200,
+    "zonenews.pipelines.DedupPipeline": 300,
+    "zonenews.pipelines.ExportPipeline": 800,
+}
+
+FEED_EXPORT_ENCODING = "utf-8"
+REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
+TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"

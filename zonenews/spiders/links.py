@@ -1,0 +1,108 @@
+"""Links a zone page offers: anchors, Hanweb <script type="text/xml"> records, TRS createPageHTML pages."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+
+from lxml import etree
+from w3lib.url import canonicalize_url
+
+from zonenews.clean.text import normalize_space
+
+# Never fetched: attachments, media, styles and scripts.
+SKIP_EXTENSIONS = frozenset(
+    """pdf doc docx xls xlsx wps et ppt pptx dps zip rar 7z gz tar ofd txt csv xml json jpg jpeg png gif bmp
+    webp svg ico tif tiff mp3 mp4 avi mov wmv flv swf exe apk dmg iso css js woff woff2 ttf eot""".split()
+)
+TRACKING_PARAMS = re.compile(r"^(?:utm_\w+|spm|from|share|source|fbclid|gclid|jsessionid|phpsessid|sid|"
+                             r"sessionid|timestamp|_|t|ts|random|rand|r)$", re.I)
+NEXT_TEXT = re.compile(r"^(?:下一页|下页|后页|后一页|下一頁|next|>|>>|›|»|＞)$", re.I)
+PAGINATION_URL = re.compile(
+    r"(?:list_\d+_\d+|index_\d+|_\d+)\.s?html?$|[?&](?:page|pagenum|pageno|pageindex|p|pn|currentpage|"
+    r"cur_page|curpage|start)=\d+", re.I
+)
+_CREATE_PAGE = re.compile(
+    r"createPageHTML\(\s*['\"]?(\d+)['\"]?\s*,\s*['\"]?(\d+)['\"]?\s*,\s*['\"]([\w-]+)['\"]\s*,\s*['\"](\w+)['\"]"
+)
+_SCRIPT_HREF = re.compile(r"""href\s*=\s*["']([^"'<>\s]+)["']""", re.I)
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    url: str
+    text: str
+    pagination: bool = False
+
+
+def canonical_url(url: str) -> str:
+    """Fragment-free URL with tracking/session parameters dropped and the query sorted."""
+    parts = urlsplit(url)
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not TRACKING_PARAMS.match(k)]
+    path = re.sub(r";jsessionid=[^/?#]*", "", parts.path, flags=re.I)
+    cleaned = urlunsplit((parts.scheme, parts.netloc.lower(), path or "/", urlencode(query), ""))
+    return canonicalize_url(cleaned)
+
+
+def is_fetchable(url: str) -> bool:
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return False
+    suffix = PurePosixPath(parts.path).suffix.lower().lstrip(".")
+    return suffix not in SKIP_EXTENSIONS
+
+
+def is_pagination(url: str, text: str) -> bool:
+    return bool(NEXT_TEXT.match(text)) or (bool(PAGINATION_URL.search(url)) and (text.isdigit() or not text)) \
+        or text in ("尾页", "末页", "最后一页", "上一页", "首页上一页")
+
+
+def _script_links(root: etree._Element) -> list[tuple[str, str]]:
+    """Hrefs in inline data blocks such as Hanweb JCMS's <script type="text/xml"> CDATA records."""
+    found = []
+    for script in root.iter("script"):
+        body = script.text or ""
+        if "href" in body and ("<record" in body or "CDATA" in body
+                               or (script.get("type") or "").lower() in ("text/xml", "text/html")):
+            found += [(m.group(1), "") for m in _SCRIPT_HREF.finditer(body)]
+    return found
+
+
+def _created_pages(root: etree._Element, base_url: str, limit: int) -> list[str]:
+    """TRS WCM writes its pager with createPageHTML(count, current, "index", "html")."""
+    pages = []
+    for script in root.iter("script"):
+        for m in _CREATE_PAGE.finditer(script.text or ""):
+            count, prefix, ext = int(m.group(1)), m.group(3), m.group(4)
+            pages += [urljoin(base_url, f"{prefix}.{ext}")]
+            pages += [urljoin(base_url, f"{prefix}_{n}.{ext}") for n in range(1, min(count, limit))]
+    return pages
+
+
+def page_links(root: etree._Element, base_url: str, *, max_list_pages: int = 200) -> list[Link]:
+    """Every link on the page worth considering, resolved and canonical, in page order."""
+    base_el = root.find(".//base")
+    if base_el is not None and base_el.get("href"):
+        base_url = urljoin(base_url, base_el.get("href") or "")
+    raw: list[tuple[str, str, bool]] = []
+    for a in root.iter("a", "area"):
+        href = (a.get("href") or "").strip()
+        if href and not href.startswith(("#", "javascript:", "mailto:", "tel:")):
+            text = normalize_space(a.text_content())
+            raw.append((href, text, False))
+    raw += [(href, text, False) for href, text in _script_links(root)]
+    raw += [(url, "", True) for url in _created_pages(root, base_url, max_list_pages)]
+    links: dict[str, Link] = {}
+    for href, text, created in raw:
+        try:
+            url = canonical_url(urljoin(base_url, href))
+        except ValueError:
+            continue
+        if not is_fetchable(url):
+            continue
+        link = Link(url, text, created or is_pagination(url, text))
+        if url not in links or (link.pagination and not links[url].pagination):
+            links[url] = link
+    return list(links.values())

@@ -1,0 +1,119 @@
+"""The `zone` spider: crawl any zone site from its home page or a news list page."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
+from urllib.parse import urlsplit
+
+from scrapy import Request, Spider
+from scrapy.http import Response
+
+from zonenews.extract.document import EmptyPage, parse_html
+from zonenews.extract.encoding import decode_html
+from zonenews.items import PageItem
+from zonenews.spiders.links import canonical_url, page_links
+from zonenews.stats import SKIPPED
+
+NEWS_TEXT = re.compile(r"新闻|动态|资讯|要闻|通知|公告|公示|政策|文件|工作|信息|快讯|媒体|图片|招商|项目|news", re.I)
+LEAF_HINT = re.compile(r"/(?:t\d{8}_\d+|art_\d+_\d+|content_\d+|show|detail|article|\d{6,})", re.I)
+
+
+def _host(url: str) -> str:
+    return (urlsplit(url).netloc or "").lower()
+
+
+class ZoneSpider(Spider):
+    name = "zone"
+    custom_settings = {"DEPTH_LIMIT": 0}  # depth is counted here: pagination does not deepen a crawl
+
+    def __init__(self, start_url: str | None = None, start_urls: list[str] | str | None = None,
+                 zone: str | None = None, allowed_hosts: list[str] | str | None = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        urls = [start_url] if start_url else []
+        if isinstance(start_urls, str):
+            start_urls = [u for u in start_urls.split(",") if u]
+        urls += list(start_urls or [])
+        if not urls:
+            raise ValueError("no start URL: pass -a start_url=URL")
+        self.start_urls = [canonical_url(u) for u in urls]
+        self.zone = zone
+        if isinstance(allowed_hosts, str):
+            allowed_hosts = [h for h in allowed_hosts.split(",") if h]
+        self.allowed_hosts = {_host(u) for u in self.start_urls} | {h.lower() for h in allowed_hosts or []}
+        # Scrapy's offsite middleware also stops redirects to other hosts.
+        self.allowed_domains = sorted({h.split(":")[0] for h in self.allowed_hosts})
+        self.pages_per_host: Counter[str] = Counter()
+        self.query_variants: Counter[tuple[str, str]] = Counter()
+        self.seen: set[str] = set(self.start_urls)  # bounds count distinct URLs, not links to them
+
+    async def start(self) -> AsyncIterator[Any]:
+        for request in self.start_requests():
+            yield request
+
+    def start_requests(self) -> Iterator[Request]:
+        for url in self.start_urls:
+            yield Request(url, callback=self.parse, meta={"hops": 0, "list_hops": 0}, dont_filter=True)
+
+    def _allowed(self, url: str) -> bool:
+        host = _host(url)
+        if host not in self.allowed_hosts:
+            self.crawler.stats.inc_value("zonenews/offsite_links")
+            return False
+        if url in self.seen:
+            return False
+        settings = self.crawler.settings
+        if self.pages_per_host[host] >= settings.getint("ZONENEWS_MAX_PAGES_PER_HOST"):
+            self.crawler.stats.inc_value("zonenews/bounded/pages_per_host")
+            return False
+        parts = urlsplit(url)
+        if parts.query:
+            key = (host, parts.path)
+            if self.query_variants[key] >= settings.getint("ZONENEWS_MAX_QUERY_VARIANTS"):
+                self.crawler.stats.inc_value("zonenews/bounded/query_variants")
+                return False
+            self.query_variants[key] += 1
+        self.pages_per_host[host] += 1
+        self.seen.add(url)
+        return True
+
+    def parse(self, response: Response) -> Iterator[Any]:
+        stats = self.crawler.stats
+        content_type = response.headers.get(b"Content-Type", b"").decode("latin-1")
+        body = response.body
+        if not body.strip():
+            stats.inc_value(SKIPPED + "empty")
+            return
+        if b"\x00" in body[:2048] or (content_type and "html" not in content_type.lower()
+                                      and not body.lstrip()[:1] == b"<"):
+            stats.inc_value(SKIPPED + "not_html")
+            return
+        text, _encoding = decode_html(body, content_type)
+        try:
+            root = parse_html(text)
+        except EmptyPage:
+            stats.inc_value(SKIPPED + "empty")
+            return
+        settings = self.crawler.settings
+        hops, list_hops = response.meta.get("hops", 0), response.meta.get("list_hops", 0)
+        for link in page_links(root, response.url, max_list_pages=settings.getint("ZONENEWS_MAX_LIST_PAGES")):
+            if link.pagination:
+                if list_hops + 1 >= settings.getint("ZONENEWS_MAX_LIST_PAGES"):
+                    stats.inc_value("zonenews/bounded/list_pages")
+                    continue
+                meta = {"hops": hops, "list_hops": list_hops + 1, "is_list": True}
+                priority = 5
+            else:
+                if hops + 1 > settings.getint("ZONENEWS_MAX_DEPTH", 6):
+                    stats.inc_value("zonenews/bounded/depth")
+                    continue
+                meta = {"hops": hops + 1, "list_hops": 0}
+                priority = 10 if LEAF_HINT.search(link.url) else (3 if NEWS_TEXT.search(link.text) else 0)
+            if self._allowed(link.url):
+                yield Request(link.url, callback=self.parse, meta=meta, priority=priority)
+        if response.meta.get("is_list"):
+            return  # a page reached by a pager link is a list page, never an article
+        yield PageItem(url=response.url, body=body, content_type=content_type or None, status=response.status,
+                       zone=self.zone, text=text, tree=root)
