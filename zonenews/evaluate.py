@@ -12,7 +12,7 @@ from typing import Any
 from scrapy.settings import Settings
 
 from zonenews.clean.text import match_key, normalize_space
-from zonenews.offline import page_from_bytes, run_chain
+from zonenews.offline import page_from_bytes
 from zonenews.stats import RunStats
 
 EXACT_FIELDS = ("title", "published_at", "source", "author", "editor", "category")
@@ -92,9 +92,9 @@ def clean_one(body: bytes, url: str, settings: Settings | None = None) -> dict[s
     chain_settings = settings.copy()
     chain_settings.set("ITEM_PIPELINES", {
         "zonenews.pipelines.ExtractPipeline": 100, "zonenews.pipelines.CleanPipeline": 200})
-    from zonenews.offline import build_pipelines
-
     from scrapy.exceptions import DropItem
+
+    from zonenews.offline import build_pipelines
 
     current: Any = page
     try:

@@ -160,7 +160,8 @@ def policy(rng: random.Random, zone: Zone, date: dt.date, attach_dir: str,
         ("h", name),
         ("p", f"为深入实施创新驱动发展战略，加快推动{ind}产业集群发展，结合{zone.zone}实际，制定本政策。"),
     ]
-    for k, clause in enumerate(T.POLICY_CLAUSES, start=1):
+    clauses = [*rng.sample(T.POLICY_CLAUSES, 6), T.POLICY_LAST]
+    for k, clause in enumerate(clauses, start=1):
         blocks.append(("p", fill(clause, {**ent, "k": "一二三四五六七八九十"[k - 1]})))
     blocks += [("sign", zone.org), ("sign", f"{date.year}年{date.month}月{date.day}日")]
     token = f"{date:%Y%m%d}{rng.randint(100000, 999999)}"

@@ -10,7 +10,8 @@ from __future__ import annotations
 import html
 import json
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
+from urllib.parse import quote
 
 from .content import Zone
 from .model import Article, Block
@@ -250,7 +251,7 @@ class Family:
 
     def overview(self) -> str:
         s = self.site
-        out = [f'<div class="position">当前位置：<a href="/">首页</a> &gt; 新闻中心</div>']
+        out = ['<div class="position">当前位置：<a href="/">首页</a> &gt; 新闻中心</div>']
         for col in ("yqdt", "mtjj"):
             items = [self.item_of(a) for a in s.columns[col][:5]]
             out.append(f'<div class="box"><h3>{COLUMNS[col][0]}</h3><a class="more" href="{esc(self.href(self.list_url(col, 1)))}">更多</a>'
@@ -276,7 +277,7 @@ class Family:
         return self.document(self.page_title(which), f'{crumb}<div class="single"><h2>{which}</h2>{inner}</div>')
 
     def search(self) -> str:
-        hot = "".join(f'<a href="/search?q={w}">{w}</a> ' for w in ("高新技术企业", "人才政策", "招商引资"))
+        hot = "".join(f'<a href="/search?q={quote(w)}">{w}</a> ' for w in ("高新技术企业", "人才政策", "招商引资"))
         body = ('<div class="position">当前位置：<a href="/">首页</a> &gt; 站内搜索</div>'
                 '<div class="search"><form action="/search" method="get"><input type="text" name="q">'
                 '<input type="submit" value="搜索"></form>'
@@ -297,7 +298,7 @@ class Dede(Family):
     declared = "gb2312"
     meta = "<meta charset=gb2312>"
     title_sep = "_"
-    dirs = {"yqdt": ("xwzx", 5), "mtjj": ("mtjj", 8), "tzgg": ("tzgg", 6), "zcwj": ("zcwj", 7)}
+    dirs: ClassVar[dict[str, Any]] = {"yqdt": ("xwzx", 5), "mtjj": ("mtjj", 8), "tzgg": ("tzgg", 6), "zcwj": ("zcwj", 7)}
 
     def nav(self) -> dict[str, str]:
         return {"首页": "/", "新闻中心": "/a/news/", "园区动态": "/a/xwzx/", "通知公告": "/a/tzgg/",
@@ -395,7 +396,7 @@ class Trs(Family):
     script_prevnext = True
     meta = '<meta http-equiv="Content-Type" content="text/html; charset=utf-8">'
     title_sep = "-"
-    dirs = {"yqdt": "/xwzx/yqdt/", "mtjj": "/xwzx/mtjj/", "tzgg": "/tzgg/", "zcwj": "/zcwj/"}
+    dirs: ClassVar[dict[str, Any]] = {"yqdt": "/xwzx/yqdt/", "mtjj": "/xwzx/mtjj/", "tzgg": "/tzgg/", "zcwj": "/zcwj/"}
 
     def nav(self) -> dict[str, str]:
         return {"首页": "/", "新闻中心": "/xwzx/", "园区动态": "/xwzx/yqdt/", "通知公告": "/tzgg/",
@@ -467,7 +468,7 @@ class Hanweb(Family):
     family = "hanweb_jcms"
     script_prevnext = True
     meta = '<meta http-equiv="Content-Type" content="text/html; charset=utf-8">'
-    cols = {"yqdt": (1234, 5678), "mtjj": (1235, 5679), "tzgg": (1236, 5680), "zcwj": (1237, 5681)}
+    cols: ClassVar[dict[str, Any]] = {"yqdt": (1234, 5678), "mtjj": (1235, 5679), "tzgg": (1236, 5680), "zcwj": (1237, 5681)}
 
     def nav(self) -> dict[str, str]:
         return {"首页": "/", "新闻中心": "/col/col1233/index.html", "园区动态": "/col/col1234/index.html",
@@ -537,8 +538,8 @@ class Hanweb(Family):
 # ---------------------------------------------------------------------------------------------
 class Php(Family):
     family = "phpcms"
-    catids = {"yqdt": 8, "mtjj": 11, "tzgg": 9, "zcwj": 10}
-    plain_cats = {"新闻中心": 6, "关于我们": 2, "领导之窗": 3, "联系我们": 4}
+    catids: ClassVar[dict[str, Any]] = {"yqdt": 8, "mtjj": 11, "tzgg": 9, "zcwj": 10}
+    plain_cats: ClassVar[dict[str, Any]] = {"新闻中心": 6, "关于我们": 2, "领导之窗": 3, "联系我们": 4}
 
     @staticmethod
     def lists(catid: int, page: int = 1) -> str:
@@ -610,7 +611,7 @@ class Php(Family):
 class Portal(Family):
     family = "modern_portal"
     title_sep = " | "
-    dirs = {"yqdt": "news", "mtjj": "media", "tzgg": "notice", "zcwj": "policy"}
+    dirs: ClassVar[dict[str, Any]] = {"yqdt": "news", "mtjj": "media", "tzgg": "notice", "zcwj": "policy"}
 
     def nav(self) -> dict[str, str]:
         return {"首页": "/", "新闻中心": "/newscenter/", "园区动态": "/news/", "通知公告": "/notice/",

@@ -23,7 +23,9 @@ from .families import (
     FAMILIES,
     HANWEB_JS,
     Family,
+    Hanweb,
     Item,
+    Php,
     SiteData,
     calendar_template,
     category,
@@ -156,7 +158,7 @@ def _make_articles(rng: random.Random, name: str, spec: dict[str, Any], used: se
                 used.add(title)
             else:
                 title, blocks = C.policy(rng, zone, date, "", used)
-                kind, group = "policy", None
+                kind, group = "policy", "policy"
             art = Article(site=name, column=col, kind=kind, title=title, date=date, time=_time(rng, tf),
                           blocks=blocks, source_shown=src_default, source=src_default, hits=rng.randint(30, 3000),
                           template_group=group)
@@ -407,7 +409,7 @@ def _render_site(b: SiteBuild, cols: dict[str, list[Article]], extra: dict[str, 
                 fam.overview(), "overview")
     for which in ("关于我们", "领导之窗", "联系我们"):
         url = fam.plain_url(which)
-        file = _url_file(url) if b.name != "php" else f"_pages/single_{Php_cat(which)}.html"
+        file = _url_file(url) if b.name != "php" else f"_pages/single_{_php_cat(which)}.html"
         _write_page(b, url, file, fam.plain(which), "plain")
     b.files["_pages/search.html"] = _encode(b, fam.search())
     b.by_file["_pages/search.html"] = PageRec(b.name, "/search", "_pages/search.html", fam.search(), "search")
@@ -469,8 +471,8 @@ def _render_site(b: SiteBuild, cols: dict[str, list[Article]], extra: dict[str, 
             b.routes["headers"][glob] = {"Content-Type": "text/html; charset=utf-8"}
 
 
-def Php_cat(which: str) -> int:  # noqa: N802 - mirrors Php.plain_cats
-    return {"新闻中心": 6, "关于我们": 2, "领导之窗": 3, "联系我们": 4}[which]
+def _php_cat(which: str) -> int:
+    return Php.plain_cats[which]
 
 
 def _disallowed_page(b: SiteBuild, path: str, like: Article, extra: dict[str, Any]) -> None:
@@ -499,7 +501,8 @@ def _script_links(b: SiteBuild, col: str, page: int, npages: int) -> list[str]:
     if b.name == "hanweb":
         links = []
         if page > 1:
-            links += [b.fam.list_url(col, 1) + "?uid=%d&pageNum=1" % b.fam.cols[col][1], b.fam.list_url(col, page - 1)]
+            unit = Hanweb.cols[col][1]
+            links += [b.fam.list_url(col, 1) + f"?uid={unit}&pageNum=1", b.fam.list_url(col, page - 1)]
         if page < npages:
             links += [b.fam.list_url(col, page + 1), b.fam.list_url(col, npages)]
         return links

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from zonenews.clean.text import fold_traditional
 from zonenews.extract.breadcrumb import CRUMB_SEPARATOR, HOME_LABELS, POSITION_LABEL
 from zonenews.extract.dates import DATE_RE
 from zonenews.extract.labels import label_count
@@ -46,8 +47,14 @@ def _is_breadcrumb(line: str) -> bool:
 
 
 def _is_meta(line: str) -> bool:
-    count, starts_strong = label_count(line)
-    return count >= 2 and len(line) <= 200 or (starts_strong and len(line) <= 50) or bool(_COUNTER.match(line))
+    """来源:未知 日期:2019-12-02 点击: and its kin: two labels, or a strong label with a date, or
+    a short line opening with a strong label. 时间：/日期： with a date alone is notice text."""
+    if len(line) > 200:
+        return False
+    count, strong, starts_strong = label_count(line)
+    has_date = bool(DATE_RE.search(line))
+    return (count >= 2 and strong >= 1) or (strong >= 1 and has_date) or (starts_strong and len(line) <= 50) \
+        or bool(_COUNTER.match(line))
 
 
 def _is_toolbar(line: str) -> bool:
@@ -73,6 +80,7 @@ RULES: tuple[tuple[str, Callable[[str], bool]], ...] = (
 
 def boilerplate_rule(line: str) -> str | None:
     """Name of the first rule that calls this line chrome, or None for article text."""
+    line = fold_traditional(line)
     for name, rule in RULES:
         if rule(line):
             return name

@@ -27,6 +27,22 @@ def match_key(text: str) -> str:
     return "".join(ch for ch in folded if unicodedata.category(ch)[0] in "LN")
 
 
+# Traditional forms of the characters that page chrome and meta labels are made of, so that
+# one set of rules reads Big5 sites too. One character for one keeps string offsets aligned.
+_TRADITIONAL_PAIRS = (
+    "關关閉闭網网識识碼码備备權权頁页擊击覽览閱阅編编輯辑責责發发時时間间來来號号頂顶體体當当錄录處处據据"
+    "訊讯記记訪访問问數数導导聯联繫系門门戶户臺台開开標标題题點点瀏浏讀读製制圖图書书國国與与為为產产業业"
+    "區区園园聞闻動动態态資资專专欄栏熱热條条級级電电話话郵邮務务環环視视頻频報报規规劃划設设計计術术維维"
+    "護护辦办廳厅請请評评論论驗验證证掃扫機机舊旧內内後后傳传際际經经濟济廣广東东華华單单會会員员網网"
+)
+_TRADITIONAL = str.maketrans(dict(zip(_TRADITIONAL_PAIRS[::2], _TRADITIONAL_PAIRS[1::2], strict=True)))
+
+
+def fold_traditional(text: str) -> str:
+    """Map the traditional characters of chrome and labels to simplified ones, offsets unchanged."""
+    return text.translate(_TRADITIONAL)
+
+
 def content_hash(body: str) -> str:
     """SHA-1 of the body's match key: stable across whitespace and punctuation-width changes."""
     return hashlib.sha1(match_key(body).encode("utf-8")).hexdigest()

@@ -88,10 +88,10 @@ def extract_tree(root: etree._Element, url: str, today: date) -> RawArticle:
     drop_unseen(root)
     blocks = linearize(root)
     visible = [b for b in blocks if not b.hidden]
-    run = densest_run(visible)
-    if sum(len(b.text) for b in run) < 30:  # everything hidden: a page revealed by script
-        run = densest_run(blocks)
     title = find_title(root, visible)
+    run = densest_run(visible, stop=title.block)
+    if sum(len(b.text) for b in run) < 30:  # everything hidden: a page revealed by script
+        run = densest_run(blocks, stop=title.block)
     if title.block is not None and run and run[0].index <= title.block.index <= run[-1].index:
         run = [b for b in run if b.index > title.block.index]
     header = _header_zone(blocks, run, title.block)

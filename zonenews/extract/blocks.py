@@ -16,23 +16,16 @@ from zonenews.clean.text import normalize_space
 from zonenews.extract.document import UNSEEN_TAGS
 
 BLOCK_TAGS = frozenset(
-    "address article aside blockquote body center dd details dialog div dl dt fieldset figcaption figure "
-    "footer form h1 h2 h3 h4 h5 h6 header hr html li main nav ol p pre section summary table tbody thead "
-    "tfoot tr ul caption".split()
+    ["address", "article", "aside", "blockquote", "body", "center", "dd", "details", "dialog", "div", "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "html", "li", "main", "nav", "ol", "p", "pre", "section", "summary", "table", "tbody", "thead", "tfoot", "tr", "ul", "caption"]
 )
-HEADING_TAGS = frozenset("h1 h2 h3 h4 h5 h6".split())
-BOILERPLATE_TAGS = frozenset("nav header footer aside".split())
+HEADING_TAGS = frozenset(["h1", "h2", "h3", "h4", "h5", "h6"])
+BOILERPLATE_TAGS = frozenset(["nav", "header", "footer", "aside"])
 
 # class/id tokens of page chrome: navigation, sharing, printing, related lists, footers.
 BOILERPLATE_TOKENS = frozenset(
-    """nav navbar navigation menu menus topmenu mainnav subnav header head top topbar footer foot bottom
-    copyright copy banquan share bdshare jiathis fenxiang print dayin fontsize font zihao related relate
-    xgxw xgwz xgyd xglj tuijian recommend hot rank paihang prev next prenext sxp pager pagination paging
-    pagebar sidebar side aside comment comments pinglun reply breadcrumb breadcrumbs crumb crumbs position
-    location weizhi dqwz curmb search sousuo login toolbar tools ad ads advert qrcode ewm erweima
-    friendlink yqlj wza skip""".split()
+    ["nav", "navbar", "navigation", "menu", "menus", "topmenu", "mainnav", "subnav", "header", "head", "top", "topbar", "footer", "foot", "bottom", "copyright", "copy", "banquan", "share", "bdshare", "jiathis", "fenxiang", "print", "dayin", "fontsize", "font", "zihao", "related", "relate", "xgxw", "xgwz", "xgyd", "xglj", "tuijian", "recommend", "hot", "rank", "paihang", "prev", "next", "prenext", "sxp", "pager", "pagination", "paging", "pagebar", "sidebar", "side", "aside", "comment", "comments", "pinglun", "reply", "breadcrumb", "breadcrumbs", "crumb", "crumbs", "position", "location", "weizhi", "dqwz", "curmb", "search", "sousuo", "login", "toolbar", "tools", "ad", "ads", "advert", "qrcode", "ewm", "erweima", "friendlink", "yqlj", "wza", "skip"]
 )
-HIDDEN_TOKENS = frozenset("hidden hide d-none print-only printonly visible-print sr-only visually-hidden".split())
+HIDDEN_TOKENS = frozenset(["hidden", "hide", "d-none", "print-only", "printonly", "visible-print", "sr-only", "visually-hidden"])
 
 _TOKEN_SPLIT = re.compile(r"[\s_\-]+|(?<=[a-z])(?=[A-Z])")
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
@@ -126,16 +119,25 @@ def drop_unseen(root: etree._Element) -> None:
         parent.remove(el)
 
 
-def _layout_cells(root: etree._Element) -> set[etree._Element]:
-    """Table cells that hold block markup or fill their row: layout, not data, so blocks themselves."""
-    cells = set()
+# A table cell with more text than this, or a nested table, is page layout, not data.
+MAX_DATA_CELL_CHARS = 200
+
+
+def _classify_cells(root: etree._Element) -> tuple[set[etree._Element], set[etree._Element]]:
+    """(layout cells, data cells) of every table.
+
+    A layout cell (the only cell of its row, or one holding a nested table or much text) is
+    a block of its own. A data cell is read inline, its <p>s included, so that a data row
+    becomes one line with its cells separated by spaces.
+    """
+    layout, data = set(), set()
     for cell in root.iter("td", "th"):
         row = cell.getparent()
-        if row is not None and sum(1 for c in row if c.tag in ("td", "th")) == 1:
-            cells.add(cell)
+        if (row is not None and sum(1 for c in row if c.tag in ("td", "th")) == 1) or cell.find(".//table") is not None or len(cell.text_content()) > MAX_DATA_CELL_CHARS:
+            layout.add(cell)
         elif any(isinstance(d.tag, str) and d.tag in BLOCK_TAGS for d in cell.iterdescendants()):
-            cells.add(cell)
-    return cells
+            data.add(cell)
+    return layout, data
 
 
 class _Linearizer:
@@ -151,7 +153,8 @@ class _Linearizer:
         self.boiler_depth = 0
         self.link_depth = 0
         self.bold_depth = 0
-        self.layout_cells = _layout_cells(root)
+        self.layout_cells, self.data_cells = _classify_cells(root)
+        self.data_depth = 0  # inside a data cell, block tags only separate words
 
     def add(self, text: str | None) -> None:
         if not text:
@@ -175,6 +178,8 @@ class _Linearizer:
         self.link_chars = self.bold_chars = 0
 
     def is_block(self, el: etree._Element) -> bool:
+        if self.data_depth and el not in self.data_cells:
+            return False
         return el.tag in BLOCK_TAGS or el in self.layout_cells
 
     def run(self, start: etree._Element) -> list[Block]:
@@ -186,10 +191,15 @@ class _Linearizer:
                     self.add(el.tail)
                 continue
             if event == "start":
-                if self.is_block(el) or tag == "br":
+                if el in self.data_cells:
+                    self.data_depth += 1
+                    self.parts.append(" ")
+                elif self.data_depth and (tag in BLOCK_TAGS or tag == "br"):
+                    self.parts.append(" ")
+                elif self.is_block(el) or tag == "br":
                     self.flush()
-                if self.is_block(el):
-                    self.owners.append(el)
+                    if tag != "br":
+                        self.owners.append(el)
                 hid, boiler = is_hidden(el), (el is not start and is_boilerplate_region(el))
                 if hid or boiler:
                     marks[el] = (hid, boiler)
@@ -212,7 +222,9 @@ class _Linearizer:
                     self.bold_depth -= 1
                 elif tag in ("td", "th"):
                     self.parts.append(" ")
-                if self.is_block(el):
+                if el in self.data_cells:
+                    self.data_depth -= 1
+                elif self.is_block(el):
                     self.flush()
                     self.owners.pop()
                 if el in marks:

@@ -6,16 +6,16 @@ import re
 
 from lxml import etree
 
-from zonenews.clean.text import match_key, normalize_space
+from zonenews.clean.text import fold_traditional, match_key, normalize_space
 from zonenews.extract.blocks import Block, class_tokens
 
-CRUMB_TOKENS = frozenset("breadcrumb breadcrumbs crumb crumbs position location weizhi dqwz curmb wz "
-                         "dangqian navpath path bread".split())
+CRUMB_TOKENS = frozenset(["breadcrumb", "breadcrumbs", "crumb", "crumbs", "position", "location", "weizhi", "dqwz", "curmb", "wz", "dangqian", "navpath", "path", "bread"])
 POSITION_LABEL = re.compile(
-    r"^\s*(?:当前位置|您的位置|你的位置|您现在的位置|你现在的位置|您当前的位置|当前的位置|所在位置|当前所在位置|位置)\s*[:：]?\s*"
+    r"^\s*(?:当前位置|您的位置|你的位置|您现在的位置|你现在的位置|您当前的位置|当前的位置|所在位置|当前所在位置|位置)"
+    r"\s*[:：]?\s*"
 )
 CRUMB_SEPARATOR = re.compile(r"\s*(?:>>|->|－>|>|»|›|＞|→|/|\\|＼)\s*")
-HOME_LABELS = frozenset({"首页", "主页", "网站首页", "返回首页", "home", "首頁", "本站首页", "门户首页"})
+HOME_LABELS = frozenset({"首页", "主页", "网站首页", "返回首页", "home", "本站首页", "门户首页", "首頁"})
 LEAF_LABELS = frozenset({"正文", "详情", "内容", "正文内容", "详细内容", "文章内容", "浏览内容", "阅读正文", "详情页",
                          "查看内容", "信息详情", "新闻详情", "文章详情"})
 
@@ -24,7 +24,7 @@ def _crumb_element(blocks: list[Block]) -> etree._Element | None:
     for block in blocks:
         if block.hidden or not block.text or len(block.text) > 300:
             continue
-        if POSITION_LABEL.match(block.text):
+        if POSITION_LABEL.match(fold_traditional(block.text)):
             return block.owner
         el: etree._Element | None = block.owner
         for _ in range(3):
@@ -42,7 +42,9 @@ def _items(el: etree._Element) -> list[str]:
     lis = [normalize_space(li.text_content()) for li in el.iter("li")]
     if len(lis) >= 2:
         return lis
-    text = POSITION_LABEL.sub("", normalize_space(el.text_content()))
+    text = normalize_space(el.text_content())
+    if m := POSITION_LABEL.match(fold_traditional(text)):
+        text = text[m.end():]
     if CRUMB_SEPARATOR.search(text):
         return CRUMB_SEPARATOR.split(text)
     return [normalize_space(a.text_content()) for a in el.iter("a")]
@@ -53,9 +55,10 @@ def find_category(blocks: list[Block], title: str | None, site_names: set[str]) 
     el = _crumb_element(blocks)
     if el is None:
         return []
-    items = [POSITION_LABEL.sub("", i).strip(" :：") for i in _items(el)]
+    items = [i[len(m.group(0)):] if (m := POSITION_LABEL.match(fold_traditional(i))) else i for i in _items(el)]
+    items = [i.strip(" :：") for i in items]
     items = [i for i in items if i]
-    homes = [n for n, i in enumerate(items) if i.replace(" ", "").lower() in HOME_LABELS]
+    homes = [n for n, i in enumerate(items) if fold_traditional(i.replace(" ", "")).lower() in HOME_LABELS]
     if homes:
         items = items[homes[0] + 1:]
     elif items and match_key(items[0]) in site_names:

@@ -11,15 +11,19 @@ from __future__ import annotations
 
 import re
 
+from zonenews.clean.text import fold_traditional
+
+# Labels are matched on text passed through fold_traditional, so Big5 sites' 來源 counts as 来源.
 SOURCE_LABELS = ("信息来源", "文章来源", "来源单位", "供稿单位", "发布机构", "来源", "稿源", "出处", "供稿")
 AUTHOR_LABELS = ("撰稿人", "撰稿", "作者", "记者", "通讯员", "文")
 EDITOR_LABELS = ("责任编辑", "责编", "编辑")
-DATE_LABELS = ("发布时间", "发布日期", "发表时间", "发文日期", "成文日期", "更新时间", "发布于", "日期", "时间")
+DATE_LABELS = ("发布时间", "发布日期", "发表时间", "发文日期", "成文日期", "更新时间", "发布于", "发佈时间",
+               "日期", "时间")
 COUNTER_LABELS = ("点击数", "点击量", "点击率", "点击", "浏览次数", "浏览量", "浏览", "阅读次数", "阅读量",
                   "阅读", "访问量", "访问次数", "字号", "字体", "发布者", "发布人", "审核", "校对")
 # Labels that mark a line as a meta line even when alone on a short line.
-STRONG_LABELS = (*SOURCE_LABELS, *AUTHOR_LABELS[:-1], *EDITOR_LABELS, *DATE_LABELS[:-2],
-                 "点击数", "点击量", "点击", "浏览次数", "阅读次数", "访问量", "发布者", "发布人")
+STRONG_LABELS = frozenset((*SOURCE_LABELS, *AUTHOR_LABELS[:-1], *EDITOR_LABELS, *DATE_LABELS[:-2],
+                           "点击数", "点击量", "点击", "浏览次数", "阅读次数", "访问量", "发布者", "发布人"))
 
 _ALL = sorted({*SOURCE_LABELS, *AUTHOR_LABELS, *EDITOR_LABELS, *DATE_LABELS, *COUNTER_LABELS},
               key=len, reverse=True)
@@ -27,8 +31,7 @@ _ALL = sorted({*SOURCE_LABELS, *AUTHOR_LABELS, *EDITOR_LABELS, *DATE_LABELS, *CO
 LABEL_RE = re.compile(r"(?:(?<![\u4e00-\u9fff])文|" + "|".join(x for x in _ALL if x != "文") + r")\s*[:：]")
 
 PLACEHOLDERS = frozenset(
-    "未知 空 无 暂无 佚名 匿名 admin administrator 管理员 超级管理员 系统管理员 网站管理员 system null none - -- 不详 "
-    "本站编辑".split()
+    ["未知", "空", "无", "暂无", "佚名", "匿名", "admin", "administrator", "管理员", "超级管理员", "系统管理员", "网站管理员", "system", "null", "none", "-", "--", "不详", "本站编辑"]
 )
 
 _VALUE_TRIM = " \t|｜丨/\\【】[]()（）<>《》,，;；.。·•"
@@ -36,21 +39,23 @@ _VALUE_TRIM = " \t|｜丨/\\【】[]()（）<>《》,，;；.。·•"
 
 def labelled_values(line: str) -> list[tuple[str, str]]:
     """[(label, value)] for every 'label: value' pair on a meta line; a value ends at the next label."""
-    matches = list(LABEL_RE.finditer(line))
+    matches = list(LABEL_RE.finditer(fold_traditional(line)))
     pairs = []
     for i, m in enumerate(matches):
         end = matches[i + 1].start() if i + 1 < len(matches) else len(line)
-        label = m.group(0).rstrip(":： ").strip()
+        label = m.group(0).rstrip(":： ").strip()  # the folded label; the value stays as printed
         pairs.append((label, line[m.end():end].strip(_VALUE_TRIM)))
     return pairs
 
 
-def label_count(line: str) -> tuple[int, bool]:
-    """How many labels a line carries, and whether it starts with a strong one."""
-    matches = list(LABEL_RE.finditer(line))
+def label_count(line: str) -> tuple[int, int, bool]:
+    """(labels, strong labels) a line carries, and whether it starts with a strong one."""
+    line = fold_traditional(line)
+    labels = [m.group(0).rstrip(":： ").strip() for m in LABEL_RE.finditer(line)]
     head = line.lstrip(" [【(（").strip()
-    starts_strong = any(head.startswith(lbl) and LABEL_RE.match(head) for lbl in STRONG_LABELS)
-    return len(matches), starts_strong
+    first = LABEL_RE.match(head)
+    starts_strong = bool(first) and first.group(0).rstrip(":： ").strip() in STRONG_LABELS
+    return len(labels), sum(lbl in STRONG_LABELS for lbl in labels), starts_strong
 
 
 def clean_value(value: str, *, allow_spaces: bool) -> str | None:

@@ -12,7 +12,7 @@ from zonenews.clean.text import normalize_space
 from zonenews.extract.blocks import Block, class_tokens
 
 ATTACHMENT_EXTENSIONS = frozenset(
-    "pdf doc docx xls xlsx wps et zip rar 7z ofd ppt pptx txt csv dps".split()
+    ["pdf", "doc", "docx", "xls", "xlsx", "wps", "et", "zip", "rar", "7z", "ofd", "ppt", "pptx", "txt", "csv", "dps"]
 )
 _JUNK_IMAGE = re.compile(
     r"logo|icon|\bico\b|qrcode|\bqr\b|ewm|erweima|share|weixin|wechat|weibo|\bbtn|button|arrow|spacer|blank|"
@@ -21,7 +21,7 @@ _JUNK_IMAGE = re.compile(
 )
 _FILENAME_LIKE = re.compile(r"^[\w\-. ]+\.(?:jpe?g|png|gif|bmp|webp)$|^(?:img|image|pic|图片|photo)\d*$", re.I)
 _GENERIC_LINK_TEXT = frozenset({"下载", "点击下载", "附件下载", "点击查看", "查看", "附件", "download"})
-CAPTION_TOKENS = frozenset("caption figcaption imgtitle pictitle tuzhu tz picnote imgnote".split())
+CAPTION_TOKENS = frozenset(["caption", "figcaption", "imgtitle", "pictitle", "tuzhu", "tz", "picnote", "imgnote"])
 
 
 def attachment_extension(url: str) -> str | None:

@@ -15,10 +15,9 @@ from zonenews.extract.document import meta_content
 # Separators CMSes put between the article title and the site name in <title>.
 TITLE_SEPARATORS = re.compile(r"\s*(?:_|\||｜|——|--|\s[-–—·]\s|::|－)\s*")
 TITLE_TOKENS = frozenset(
-    "title tit bt biaoti headline heading articletitle newstitle arttitle detailtitle contenttitle "
-    "wztitle xwbt h1".split()
+    ["title", "tit", "bt", "biaoti", "headline", "heading", "articletitle", "newstitle", "arttitle", "detailtitle", "contenttitle", "wztitle", "xwbt", "h1"]
 )
-SUBTITLE_TOKENS = frozenset("subtitle fbt ftitle futi yt ytitle yinti subhead kicker subheading".split())
+SUBTITLE_TOKENS = frozenset(["subtitle", "fbt", "ftitle", "futi", "yt", "ytitle", "yinti", "subhead", "kicker", "subheading"])
 
 
 @dataclass(slots=True)

@@ -14,8 +14,7 @@ from zonenews.clean.text import normalize_space
 
 # Never fetched: attachments, media, styles and scripts.
 SKIP_EXTENSIONS = frozenset(
-    """pdf doc docx xls xlsx wps et ppt pptx dps zip rar 7z gz tar ofd txt csv xml json jpg jpeg png gif bmp
-    webp svg ico tif tiff mp3 mp4 avi mov wmv flv swf exe apk dmg iso css js woff woff2 ttf eot""".split()
+    ["pdf", "doc", "docx", "xls", "xlsx", "wps", "et", "ppt", "pptx", "dps", "zip", "rar", "7z", "gz", "tar", "ofd", "txt", "csv", "xml", "json", "jpg", "jpeg", "png", "gif", "bmp", "webp", "svg", "ico", "tif", "tiff", "mp3", "mp4", "avi", "mov", "wmv", "flv", "swf", "exe", "apk", "dmg", "iso", "css", "js", "woff", "woff2", "ttf", "eot"]
 )
 TRACKING_PARAMS = re.compile(r"^(?:utm_\w+|spm|from|share|source|fbclid|gclid|jsessionid|phpsessid|sid|"
                              r"sessionid|timestamp|_|t|ts|random|rand|r)$", re.I)
