@@ -101,13 +101,13 @@ def date_from_markup(root: etree._Element, today: date) -> str | None:
         except ValueError:
             continue
         for node in data if isinstance(data, list) else [data, *(data.get("@graph") or [])]:
-            if isinstance(node, dict) and isinstance(node.get("datePublished"), str):
-                if parsed := parse_machine_date(node["datePublished"], today):
-                    return parsed
-    for el in root.iter("time"):
-        if (el.get("itemprop") or "").lower() == "datepublished" or (el.get("pubdate") is not None):
-            if el.get("datetime") and (parsed := parse_machine_date(el.get("datetime") or "", today)):
+            published = node.get("datePublished") if isinstance(node, dict) else None
+            if isinstance(published, str) and (parsed := parse_machine_date(published, today)):
                 return parsed
+    for el in root.iter("time"):
+        marked = (el.get("itemprop") or "").lower() == "datepublished" or el.get("pubdate") is not None
+        if marked and (parsed := parse_machine_date(el.get("datetime") or "", today)):
+            return parsed
     return None
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import AsyncIterator, Iterator
-from typing import Any
+from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
 from scrapy import Request, Spider
@@ -27,7 +27,7 @@ def _host(url: str) -> str:
 
 class ZoneSpider(Spider):
     name = "zone"
-    custom_settings = {"DEPTH_LIMIT": 0}  # depth is counted here: pagination does not deepen a crawl
+    custom_settings: ClassVar[dict[str, Any]] = {"DEPTH_LIMIT": 0}  # depth is counted here: pagination does not deepen a crawl
 
     def __init__(self, start_url: str | None = None, start_urls: list[str] | str | None = None,
                  zone: str | None = None, allowed_hosts: list[str] | str | None = None, **kwargs: Any) -> None:
@@ -87,7 +87,7 @@ class ZoneSpider(Spider):
             stats.inc_value(SKIPPED + "empty")
             return
         if b"\x00" in body[:2048] or (content_type and "html" not in content_type.lower()
-                                      and not body.lstrip()[:1] == b"<"):
+                                      and body.lstrip()[:1] != b"<"):
             stats.inc_value(SKIPPED + "not_html")
             return
         text, _encoding = decode_html(body, content_type)
