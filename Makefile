@@ -23,7 +23,7 @@ demo: $(STAMP)
 	$(BIN)/zonenews demo -O data/demo.jsonl
 
 test: $(STAMP) system-deps
-	$(BIN)/ruff check zonenews tests benchmarks
+	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -q
 
 bench: $(STAMP)
