@@ -15,7 +15,7 @@ from scrapy.exceptions import DropItem
 from scrapy.settings import BaseSettings
 
 from zonenews.clean.record import build_record
-from zonenews.dedup.index import DuplicateIndex
+from zonenews.dedup import make_index
 from zonenews.export import JsonLinesWriter, sidecar_path
 from zonenews.extract import extract_article, extract_tree
 from zonenews.extract.document import EmptyPage
@@ -100,7 +100,7 @@ class DedupPipeline(_Pipeline):
 
     def __init__(self, settings: BaseSettings, stats: Stats) -> None:
         super().__init__(settings, stats)
-        self.index = DuplicateIndex(settings.getfloat("ZONENEWS_NEAR_DUP_THRESHOLD", 0.8))
+        self.index = make_index(settings)
         self.sidecar: JsonLinesWriter | None = None
         self.sidecar_target = settings.get("ZONENEWS_DUPLICATES_OUTPUT") or sidecar_path(
             _feed_target(settings) or "")

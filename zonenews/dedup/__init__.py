@@ -1,1 +1,13 @@
 """Dedup: the same article at several URLs, on several sites, or in an earlier run."""
+
+from __future__ import annotations
+
+from scrapy.settings import BaseSettings
+
+from zonenews.dedup.index import THRESHOLD, DuplicateIndex
+
+
+def make_index(settings: BaseSettings) -> DuplicateIndex:
+    """The duplicate index a run uses: in this process, or shared in Redis (ZONENEWS_REDIS_URL)."""
+    threshold = settings.getfloat("ZONENEWS_NEAR_DUP_THRESHOLD", THRESHOLD)
+    return DuplicateIndex(threshold)

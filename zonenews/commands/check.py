@@ -1,0 +1,15 @@
+"""`zonenews check` (placeholder until its issue lands)."""
+
+from __future__ import annotations
+
+import argparse
+
+from zonenews.commands import UsageError
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    sub.add_parser("check", help="(not available yet)")
+
+
+def run(args: argparse.Namespace) -> int:
+    raise UsageError("'check' is not available yet")
