@@ -20,7 +20,7 @@ TRACKING_PARAMS = re.compile(r"^(?:utm_\w+|spm|from|share|source|fbclid|gclid|js
                              r"sessionid|timestamp|_|t|ts|random|rand|r)$", re.I)
 NEXT_TEXT = re.compile(r"^(?:下一页|下页|后页|后一页|下一頁|next|>|>>|›|»|＞)$", re.I)
 PAGINATION_URL = re.compile(
-    r"(?:list_\d+_\d+|index_\d+|_\d+)\.s?html?$|[?&](?:page|pagenum|pageno|pageindex|p|pn|currentpage|"
+    r"(?:list_\d+_\d+|index_\d+)\.s?html?$|[?&](?:page|pagenum|pageno|pageindex|p|pn|currentpage|"
     r"cur_page|curpage|start)=\d+", re.I
 )
 _CREATE_PAGE = re.compile(
@@ -59,14 +59,35 @@ def is_pagination(url: str, text: str) -> bool:
 
 
 def _script_links(root: etree._Element) -> list[tuple[str, str]]:
-    """Hrefs in inline data blocks such as Hanweb JCMS's <script type="text/xml"> CDATA records."""
+    """Hrefs written by inline scripts: Hanweb JCMS's <script type="text/xml"> CDATA records,
+    document.write'd 上一篇/下一篇 links and the like."""
     found = []
     for script in root.iter("script"):
         body = script.text or ""
-        if "href" in body and ("<record" in body or "CDATA" in body
-                               or (script.get("type") or "").lower() in ("text/xml", "text/html")):
-            found += [(m.group(1), "") for m in _SCRIPT_HREF.finditer(body)]
+        if "href" in body:
+            found += [(m.group(1), "") for m in _SCRIPT_HREF.finditer(body)
+                      if "+" not in m.group(1) and not m.group(1).startswith("javascript:")]
     return found
+
+
+_TOTAL_PAGES = re.compile(r"total_?page(?:s|count)?\s*[:=]\s*['\"]?(\d+)", re.I)
+_UNIT_ID = re.compile(r"unit_?id\s*[:=]\s*['\"]?(\d+)", re.I)
+
+
+def _numbered_pages(root: etree._Element, base_url: str, limit: int) -> list[str]:
+    """Hanweb JCMS pages its lists by script (jpage({unitid: 5678, totalPage: 3, ...}));
+    its page URLs are the list URL with ?uid=<unitid>&pageNum=<n>."""
+    pages: list[str] = []
+    for script in root.iter("script"):
+        body = script.text or ""
+        if "pageNum" not in body and "pagenum" not in body.lower():
+            continue
+        total, unit = _TOTAL_PAGES.search(body), _UNIT_ID.search(body)
+        if not total or not unit:
+            continue
+        list_url = base_url.split("?", 1)[0]
+        pages += [f"{list_url}?uid={unit.group(1)}&pageNum={n}" for n in range(2, min(int(total.group(1)), limit) + 1)]
+    return pages
 
 
 def _created_pages(root: etree._Element, base_url: str, limit: int) -> list[str]:
@@ -93,6 +114,7 @@ def page_links(root: etree._Element, base_url: str, *, max_list_pages: int = 200
             raw.append((href, text, False))
     raw += [(href, text, False) for href, text in _script_links(root)]
     raw += [(url, "", True) for url in _created_pages(root, base_url, max_list_pages)]
+    raw += [(url, "", True) for url in _numbered_pages(root, base_url, max_list_pages)]
     links: dict[str, Link] = {}
     for href, text, created in raw:
         try:

@@ -14,7 +14,7 @@ from scrapy.http import Response
 from zonenews.extract.document import EmptyPage, parse_html
 from zonenews.extract.encoding import decode_html
 from zonenews.items import PageItem
-from zonenews.spiders.links import canonical_url, page_links
+from zonenews.spiders.links import Link, canonical_url, page_links
 from zonenews.stats import SKIPPED
 
 NEWS_TEXT = re.compile(r"新闻|动态|资讯|要闻|通知|公告|公示|政策|文件|工作|信息|快讯|媒体|图片|招商|项目|news", re.I)
@@ -79,6 +79,35 @@ class ZoneSpider(Spider):
         self.seen.add(url)
         return True
 
+    def _follow(self, response: Response, links: list[Link]) -> Iterator[Request]:
+        """Requests for the links worth following, within every bound.
+
+        A list page reached by paging that offers no new article link ends its pager chain:
+        endless ?page=N lists and calendars repeat themselves, real archives do not.
+        """
+        settings, stats = self.crawler.settings, self.crawler.stats
+        hops, list_hops = response.meta.get("hops", 0), response.meta.get("list_hops", 0)
+        new_leaves = 0
+        for link in (lk for lk in links if not lk.pagination):
+            if hops + 1 > settings.getint("ZONENEWS_MAX_DEPTH", 6):
+                stats.inc_value("zonenews/bounded/depth")
+                break
+            if self._allowed(link.url):
+                new_leaves += 1
+                priority = 10 if LEAF_HINT.search(link.url) else (3 if NEWS_TEXT.search(link.text) else 0)
+                yield Request(link.url, callback=self.parse, meta={"hops": hops + 1, "list_hops": 0},
+                              priority=priority)
+        if response.meta.get("is_list") and new_leaves == 0:
+            stats.inc_value("zonenews/bounded/exhausted_lists")
+            return
+        for link in (lk for lk in links if lk.pagination):
+            if list_hops + 1 >= settings.getint("ZONENEWS_MAX_LIST_PAGES"):
+                stats.inc_value("zonenews/bounded/list_pages")
+                break
+            if self._allowed(link.url):
+                yield Request(link.url, callback=self.parse, priority=5,
+                              meta={"hops": hops, "list_hops": list_hops + 1, "is_list": True})
+
     def parse(self, response: Response) -> Iterator[Any]:
         stats = self.crawler.stats
         content_type = response.headers.get(b"Content-Type", b"").decode("latin-1")
@@ -96,23 +125,8 @@ class ZoneSpider(Spider):
         except EmptyPage:
             stats.inc_value(SKIPPED + "empty")
             return
-        settings = self.crawler.settings
-        hops, list_hops = response.meta.get("hops", 0), response.meta.get("list_hops", 0)
-        for link in page_links(root, response.url, max_list_pages=settings.getint("ZONENEWS_MAX_LIST_PAGES")):
-            if link.pagination:
-                if list_hops + 1 >= settings.getint("ZONENEWS_MAX_LIST_PAGES"):
-                    stats.inc_value("zonenews/bounded/list_pages")
-                    continue
-                meta = {"hops": hops, "list_hops": list_hops + 1, "is_list": True}
-                priority = 5
-            else:
-                if hops + 1 > settings.getint("ZONENEWS_MAX_DEPTH", 6):
-                    stats.inc_value("zonenews/bounded/depth")
-                    continue
-                meta = {"hops": hops + 1, "list_hops": 0}
-                priority = 10 if LEAF_HINT.search(link.url) else (3 if NEWS_TEXT.search(link.text) else 0)
-            if self._allowed(link.url):
-                yield Request(link.url, callback=self.parse, meta=meta, priority=priority)
+        yield from self._follow(response, page_links(
+            root, response.url, max_list_pages=self.crawler.settings.getint("ZONENEWS_MAX_LIST_PAGES")))
         if response.meta.get("is_list"):
             return  # a page reached by a pager link is a list page, never an article
         yield PageItem(url=response.url, body=body, content_type=content_type or None, status=response.status,
