@@ -21,7 +21,9 @@ def test_help_lists_commands(args: tuple[str, ...]) -> None:
 
 
 @pytest.mark.parametrize("args, words", [
-    (("crawl", "not-a-url"), "not an http(s) URL"),
+    (("crawl", "not-a-profile"), "unknown profile"),
+    (("crawl",), "give a start URL"),
+    (("crawl", "http://"), "not an http(s) URL"),
     (("crawl", "ftp://example.org/"), "not an http(s) URL"),
     (("clean", "/no/such/file.html"), "no such file or folder"),
     (("clean", str(PAGE), "-s", "NOVALUE"), "NAME=VALUE"),

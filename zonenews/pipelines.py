@@ -58,9 +58,9 @@ class ExtractPipeline(_Pipeline):
         today = date.today()
         try:
             if item.tree is not None:
-                raw = extract_tree(item.tree, item.url, today)
+                raw = extract_tree(item.tree, item.url, today, item.meta.get("selectors"))
             else:
-                raw = extract_article(item.body, item.url, item.content_type, today)
+                raw = extract_article(item.body, item.url, item.content_type, today, item.meta.get("selectors"))
         except EmptyPage:
             raise skip(self.stats, "empty", item.url) from None
         except (ValueError, RecursionError) as exc:  # lxml gives up on some binary or absurd markup

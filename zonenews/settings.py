@@ -46,3 +46,5 @@ ITEM_PIPELINES = {
 FEED_EXPORT_ENCODING = "utf-8"
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
+
+EXTENSIONS = {"zonenews.extensions.RunSummary": 500}

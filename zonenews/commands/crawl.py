@@ -1,45 +1,140 @@
-"""`zonenews crawl`: crawl zone sites from start URLs."""
+"""`zonenews crawl`: crawl zone sites from start URLs or site profiles."""
 
 from __future__ import annotations
 
 import argparse
+import re
+import sys
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from urllib.parse import urlsplit
 
 from scrapy.settings import Settings
 
-from zonenews.commands import add_output_options, check_url, output_settings, print_summary
+from zonenews.commands import (
+    UsageError,
+    add_output_options,
+    check_url,
+    check_writable,
+    output_settings,
+    print_summary,
+)
 from zonenews.distributed import add_redis_options, apply_redis_settings, spider_class
+from zonenews.stats import DUPLICATES, SKIPPED, WRITTEN
+
+
+@dataclass
+class CrawlJob:
+    """One spider run: a profile, or the start URLs given on the command line."""
+
+    name: str
+    spider_args: dict[str, object]
+    output: str | None = None
+    stats: dict = field(default_factory=dict)
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("crawl", help="crawl zone sites from start URLs", description=(
-        "Crawl zone news sites from their home page or a news list page and write one record per article."),
-        epilog="example: zonenews crawl http://www.example-zone.gov.cn/ -o data/example.jsonl")
-    p.add_argument("urls", nargs="+", metavar="URL", help="start URL (http or https)")
-    p.add_argument("--zone", help="zone name recorded in every record's 'zone' field")
+    p = sub.add_parser(
+        "crawl", help="crawl zone sites from start URLs or site profiles",
+        description="Crawl zone news sites from their home page or a news list page (or by profile name, "
+        "see 'zonenews sites') and write one record per article. Without -o/-O each site's records go to "
+        "data/<site>/<run-start>.jsonl, with a .summary.json beside it.",
+        epilog="examples:\n  zonenews crawl http://www.example-zone.gov.cn/ -o data/example.jsonl\n"
+        "  zonenews crawl cdht\n  zonenews crawl --all", formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("targets", nargs="*", metavar="URL|PROFILE", help="start URL (http or https) or profile name")
+    p.add_argument("--all", action="store_true", help="crawl every site profile")
+    p.add_argument("--sites", action="append", default=[], metavar="DIR",
+                   help="another folder of site profiles (*.toml); also ZONENEWS_SITES")
+    p.add_argument("--zone", help="zone name for records from start URLs (profiles carry their own)")
     p.add_argument("--allow-host", action="append", default=[], metavar="HOST",
                    help="another host the crawl may follow links to (repeatable)")
+    p.add_argument("--data-dir", default="data", metavar="DIR", help="where per-site output goes (default: data)")
     p.add_argument("-q", "--quiet", action="store_true", help="log warnings only")
     add_output_options(p)
     add_redis_options(p)
 
 
-def run_crawl(settings: Settings, urls: list[str], **spider_args: object) -> dict:
-    """Run the zone spider in this process; returns the crawl's stats."""
+def _safe_name(text: str) -> str:
+    """A folder name from a host or profile name: nothing a page could turn into a path."""
+    return re.sub(r"[^a-z0-9._-]+", "_", text.lower()).strip("._") or "site"
+
+
+def build_jobs(args: argparse.Namespace) -> list[CrawlJob]:
+    from zonenews.profiles import ProfileError, load_profiles
+
+    try:
+        profiles = load_profiles(args.sites)
+    except ProfileError as exc:
+        raise UsageError(f"bad profile: {exc}") from None
+    urls = [t for t in args.targets if "://" in t]
+    names = [t for t in args.targets if "://" not in t]
+    jobs = []
+    if args.all:
+        if not profiles:
+            raise UsageError("no site profiles found (add *.toml files to zonenews/sites or --sites DIR)")
+        names = list(profiles)
+    for name in names:
+        if name not in profiles:
+            known = ", ".join(sorted(profiles)) or "none"
+            raise UsageError(f"unknown profile {name!r} (known: {known}; 'zonenews sites' lists them)")
+        jobs.append(CrawlJob(name, profiles[name].spider_args()))
+    if urls:
+        for url in urls:
+            check_url(url)
+        jobs.append(CrawlJob(_safe_name(urlsplit(urls[0]).netloc), {
+            "start_urls": urls, "zone": args.zone, "allowed_hosts": args.allow_host}))
+    if not jobs:
+        raise UsageError("give a start URL, a profile name, or --all")
+    return jobs
+
+
+def run_jobs(settings: Settings, jobs: list[CrawlJob]) -> None:
+    """Run every job's spider in this process, each with its own output; fills job.stats."""
     from scrapy.crawler import CrawlerProcess
 
     process = CrawlerProcess(settings)
-    crawler = process.create_crawler(spider_class(settings))
-    process.crawl(crawler, start_urls=urls, **spider_args)
+    crawlers = []
+    for job in jobs:
+        crawler = process.create_crawler(spider_class(settings))
+        if job.output:  # each crawler holds its own copy of the settings until it starts
+            crawler.settings.set("ZONENEWS_OUTPUT", job.output, priority="cmdline")
+        process.crawl(crawler, **job.spider_args)
+        crawlers.append((job, crawler))
     process.start()
-    return dict(crawler.stats.get_stats() if crawler.stats else {})
+    for job, crawler in crawlers:
+        job.stats = dict(crawler.stats.get_stats()) if crawler.stats else {}
+
+
+def run_crawl(settings: Settings, urls: list[str], **spider_args: object) -> dict:
+    """One crawl from start URLs; returns its stats (used by `zonenews demo`)."""
+    job = CrawlJob("crawl", {"start_urls": urls, **spider_args})
+    run_jobs(settings, [job])
+    return job.stats
 
 
 def run(args: argparse.Namespace) -> int:
-    urls = [check_url(u) for u in args.urls]
+    jobs = build_jobs(args)
     settings, output = output_settings(args)
+    if output and output != "-" and settings.getbool("ZONENEWS_OUTPUT_OVERWRITE"):
+        Path(output).write_bytes(b"")  # truncate once, then every job appends
+        settings.set("ZONENEWS_OUTPUT_OVERWRITE", False, priority="cmdline")
+    if not output:
+        run_start = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+        for job in jobs:
+            job.output = str(Path(args.data_dir) / _safe_name(job.name) / f"{run_start}.jsonl")
+            check_writable(job.output)
     if args.quiet:
         settings.set("LOG_LEVEL", "WARNING", priority="cmdline")
     apply_redis_settings(settings, args)
-    stats = run_crawl(settings, urls, zone=args.zone, allowed_hosts=args.allow_host)
-    print_summary(stats, output)
+    run_jobs(settings, jobs)
+    for job in jobs:
+        if len(jobs) > 1:
+            print(f"[{job.name}]", file=sys.stderr)
+        print_summary(job.stats, job.output or output)
+    if len(jobs) > 1:
+        totals = {key: sum(j.stats.get(key, 0) for j in jobs) for key in (WRITTEN, DUPLICATES)}
+        skipped = sum(v for j in jobs for k, v in j.stats.items() if k.startswith(SKIPPED))
+        print(f"[all {len(jobs)} sites] articles written: {totals[WRITTEN]}, duplicates dropped: "
+              f"{totals[DUPLICATES]}, pages skipped: {skipped}", file=sys.stderr)
     return 0

@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 from lxml import etree
 
-from zonenews.clean.text import match_key
+from zonenews.clean.text import match_key, normalize_space
 from zonenews.extract.blocks import Block, drop_unseen, linearize
 from zonenews.extract.breadcrumb import find_category
 from zonenews.extract.content import densest_run, first_paragraph
@@ -28,7 +28,7 @@ from zonenews.extract.labels import (
     labelled_values,
 )
 from zonenews.extract.media import collect_attachments, collect_images
-from zonenews.extract.title import TITLE_SEPARATORS, find_title, is_subtitle_block
+from zonenews.extract.title import TITLE_SEPARATORS, TitleMatch, find_title, is_subtitle_block
 
 # Blocks after the body run still searched for attachments and 责任编辑 lines.
 TRAILING_WINDOW = 15
@@ -81,24 +81,52 @@ def _header_zone(blocks: list[Block], run: list[Block], title_block: Block | Non
     return [b for b in blocks[start:first] if not b.hidden]
 
 
-def extract_tree(root: etree._Element, url: str, today: date) -> RawArticle:
-    """Raw article fields from a parsed page."""
+def _css_elements(root: etree._Element, css: str | None) -> list[etree._Element]:
+    if not css:
+        return []
+    from cssselect import HTMLTranslator
+
+    return [el for el in root.xpath(HTMLTranslator().css_to_xpath(css)) if isinstance(el, etree._Element)]
+
+
+def _within(blocks: list[Block], elements: list[etree._Element]) -> list[Block]:
+    inside = {id(d) for el in elements for d in el.iter()}
+    return [b for b in blocks if id(b.owner) in inside]
+
+
+def extract_tree(root: etree._Element, url: str, today: date,
+                 selectors: dict[str, str] | None = None) -> RawArticle:
+    """Raw article fields from a parsed page; a site profile's CSS selectors override the
+    automatic title, body and date finders where given."""
+    selectors = selectors or {}
     date_in_markup = date_from_markup(root, today)  # reads JSON-LD scripts, so before they go
     meta_source = meta_content(root, "ContentSource", "source", "og:site_name_source")
     drop_unseen(root)
     blocks = linearize(root)
     visible = [b for b in blocks if not b.hidden]
     title = find_title(root, visible)
-    run = densest_run(visible, stop=title.block)
-    if sum(len(b.text) for b in run) < 30:  # everything hidden: a page revealed by script
-        run = densest_run(blocks, stop=title.block)
+    if title_els := _css_elements(root, selectors.get("title")):
+        owners = {id(b.owner): b for b in visible}
+        el: etree._Element | None = title_els[0]
+        while el is not None and id(el) not in owners:
+            el = el.getparent()
+        title = TitleMatch(normalize_space(title_els[0].text_content()) or None,
+                           owners[id(el)] if el is not None else None)
+    if body_els := _css_elements(root, selectors.get("body")):
+        run = _within(visible, body_els)
+    else:
+        run = densest_run(visible, stop=title.block)
+        if sum(len(b.text) for b in run) < 30:  # everything hidden: a page revealed by script
+            run = densest_run(blocks, stop=title.block)
     if title.block is not None and run and run[0].index <= title.block.index <= run[-1].index:
         run = [b for b in run if b.index > title.block.index]
     header = _header_zone(blocks, run, title.block)
     header_idx = {b.index for b in header}
 
     published = None
-    for strict in (True, False):
+    if date_els := _css_elements(root, selectors.get("published_at")):
+        published = find_date(" ".join(el.text_content() for el in date_els), today)
+    for strict in (() if published else (True, False)):
         for block in header:
             if block.link_density < 0.5 and (published := find_date(block.text, today, labelled_only=strict)):
                 break
@@ -153,10 +181,10 @@ def extract_tree(root: etree._Element, url: str, today: date) -> RawArticle:
 
 
 def extract_article(body: bytes, url: str, content_type: str | None = None,
-                    today: date | None = None) -> RawArticle:
+                    today: date | None = None, selectors: dict[str, str] | None = None) -> RawArticle:
     """Raw article fields from the response bytes (raises EmptyPage when there is no HTML)."""
     text, encoding = decode_html(body, content_type)
-    raw = extract_tree(parse_html(text), url, today or date.today())
+    raw = extract_tree(parse_html(text), url, today or date.today(), selectors)
     raw.encoding = encoding
     return raw
 

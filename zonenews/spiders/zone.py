@@ -30,8 +30,14 @@ class ZoneSpider(Spider):
     custom_settings: ClassVar[dict[str, Any]] = {"DEPTH_LIMIT": 0}  # depth is counted here: pagination does not deepen a crawl
 
     def __init__(self, start_url: str | None = None, start_urls: list[str] | str | None = None,
-                 zone: str | None = None, allowed_hosts: list[str] | str | None = None, **kwargs: Any) -> None:
+                 zone: str | None = None, allowed_hosts: list[str] | str | None = None,
+                 follow_allow: list[str] | None = None, follow_deny: list[str] | None = None,
+                 selectors: dict[str, str] | None = None, profile: str | None = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
+        self.profile = profile
+        self.follow_allow = [re.compile(p) for p in follow_allow or []]
+        self.follow_deny = [re.compile(p) for p in follow_deny or []]
+        self.selectors = dict(selectors or {})
         urls = [start_url] if start_url else []
         if isinstance(start_urls, str):
             start_urls = [u for u in start_urls.split(",") if u]
@@ -63,6 +69,10 @@ class ZoneSpider(Spider):
             self.crawler.stats.inc_value("zonenews/offsite_links")
             return False
         if url in self.seen:
+            return False
+        if any(p.search(url) for p in self.follow_deny) or (
+                self.follow_allow and not any(p.search(url) for p in self.follow_allow)):
+            self.crawler.stats.inc_value("zonenews/profile_filtered")
             return False
         settings = self.crawler.settings
         if self.pages_per_host[host] >= settings.getint("ZONENEWS_MAX_PAGES_PER_HOST"):
@@ -130,4 +140,5 @@ class ZoneSpider(Spider):
         if response.meta.get("is_list"):
             return  # a page reached by a pager link is a list page, never an article
         yield PageItem(url=response.url, body=body, content_type=content_type or None, status=response.status,
-                       zone=self.zone, text=text, tree=root)
+                       zone=self.zone, text=text, tree=root,
+                       meta={"selectors": self.selectors} if self.selectors else {})
