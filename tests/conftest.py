@@ -22,7 +22,8 @@ FIXTURE_PAGES = ROOT / "tests" / "fixtures" / "pages"
 def run_cli(*args: str, cwd: Path | None = None, timeout: float = 180, env: dict[str, str] | None = None,
             module: str = "zonenews") -> subprocess.CompletedProcess[str]:
     """Run `python -m zonenews ARGS` (a Twisted reactor cannot restart, so every crawl gets a process)."""
-    full_env = {**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})}
+    # No run state unless a test asks for one: crawls must not leave data/state behind in the repo.
+    full_env = {**os.environ, "PYTHONUNBUFFERED": "1", "ZONENEWS_STATE": "", **(env or {})}
     return subprocess.run([sys.executable, "-m", module, *args], cwd=cwd or ROOT, capture_output=True,
                           text=True, timeout=timeout, env=full_env)
 

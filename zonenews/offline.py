@@ -12,6 +12,7 @@ from scrapy.exceptions import DropItem
 from scrapy.settings import BaseSettings
 from scrapy.utils.misc import load_object
 
+from zonenews.export import OutputError
 from zonenews.extract.document import EmptyPage, meta_content, parse_html
 from zonenews.extract.encoding import decode_html
 from zonenews.items import PageItem
@@ -34,8 +35,12 @@ def build_pipelines(settings: BaseSettings, stats: Stats) -> list[Any]:
 
 
 def run_chain(items: Iterable[PageItem], settings: BaseSettings, stats: Stats) -> None:
-    """Push every item through the chain; a dropped item is counted, never fatal."""
-    pipelines = build_pipelines(settings, stats)
+    """Push every item through the chain; a dropped item is counted, never fatal. An output that
+    cannot be written is: InputError, before a record could be lost."""
+    try:
+        pipelines = build_pipelines(settings, stats)
+    except OutputError as exc:
+        raise InputError(exc.strerror) from None
     try:
         for item in items:
             current: Any = item
@@ -44,6 +49,11 @@ def run_chain(items: Iterable[PageItem], settings: BaseSettings, stats: Stats) -
                     current = pipeline.process_item(current)
             except DropItem as exc:
                 logger.debug("%s", exc)
+            except OutputError as exc:
+                raise InputError(exc.strerror) from None
+            except Exception:  # one bad page never ends a run; Scrapy's scraper does the same
+                logger.exception("error processing %s", getattr(item, "url", item))
+                stats.inc_value(SKIPPED + "error")
     finally:
         for pipeline in pipelines:
             if hasattr(pipeline, "close_spider"):
@@ -60,6 +70,8 @@ def expand_paths(paths: Iterable[str]) -> list[Path]:
                             p.name.lower().endswith(HTML_SUFFIXES + WARC_SUFFIXES))
         elif path.is_file():
             found.append(path)
+        elif path.exists():
+            raise InputError(f"not a file or folder: {name}")
         else:
             raise InputError(f"no such file or folder: {name}")
     return found
@@ -83,16 +95,24 @@ def page_from_bytes(body: bytes, fallback_url: str, *, url: str | None = None,
 
 def iter_saved_pages(files: list[Path], stats: Stats, *, url: str | None = None,
                      zone: str | None = None) -> Iterator[PageItem]:
+    """Pages of every file in turn. A file that cannot be read (or a WARC cut short) does not stop
+    the others: when all are done, one InputError names the first problem and counts the rest."""
+    problems: list[str] = []
     for path in files:
         if path.name.lower().endswith(WARC_SUFFIXES):
             from zonenews.warc import iter_warc_pages
 
-            yield from iter_warc_pages(path, stats, zone=zone)
+            try:
+                yield from iter_warc_pages(path, stats, zone=zone)
+            except InputError as exc:
+                problems.append(str(exc))
             continue
         try:
             body = path.read_bytes()
         except OSError as exc:
-            logger.warning("cannot read %s: %s", path, exc.strerror)
-            stats.inc_value(SKIPPED + "unreadable")
+            problems.append(f"{path}: cannot read ({exc.strerror or exc})")
             continue
         yield page_from_bytes(body, path.resolve().as_uri(), url=url, zone=zone)
+    if problems:
+        more = f" (and {len(problems) - 1} more unreadable files)" if len(problems) > 1 else ""
+        raise InputError(problems[0] + more)

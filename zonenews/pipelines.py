@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from datetime import date
+from pathlib import Path
 from typing import Any, Self
 
 from scrapy.exceptions import DropItem
@@ -16,6 +17,7 @@ from scrapy.settings import BaseSettings
 
 from zonenews.clean.record import build_record
 from zonenews.dedup import make_index
+from zonenews.dedup.state import open_state
 from zonenews.export import JsonLinesWriter, sidecar_path
 from zonenews.extract import extract_article, extract_tree
 from zonenews.extract.document import EmptyPage
@@ -96,11 +98,21 @@ class CleanPipeline(_Pipeline):
 
 
 class DedupPipeline(_Pipeline):
-    """Drop a record whose body was already emitted; log it to the duplicates sidecar."""
+    """Drop a record whose body was already emitted, in this run or (with a state) an earlier
+    one; log it to the duplicates sidecar."""
 
     def __init__(self, settings: BaseSettings, stats: Stats) -> None:
         super().__init__(settings, stats)
         self.index = make_index(settings)
+        self.state = open_state(settings)
+        self.full = settings.getbool("ZONENEWS_FULL")
+        output = settings.get("ZONENEWS_OUTPUT")
+        if self.state is not None and output and output != "-" and not settings.getbool("ZONENEWS_OUTPUT_OVERWRITE"):
+            self.state.reconcile(Path(output))  # before seeding: lines a killed run wrote count too
+        if self.state is not None and not self.full and not len(self.index):
+            limit = settings.getint("ZONENEWS_STATE_MAX_SIGNATURES", 200_000)
+            for url, digest, signature in self.state.signatures(limit):
+                self.index.add_signature(url, digest, signature)
         self.sidecar: JsonLinesWriter | None = None
         self.sidecar_target = settings.get("ZONENEWS_DUPLICATES_OUTPUT") or sidecar_path(
             _feed_target(settings) or "")
@@ -109,6 +121,12 @@ class DedupPipeline(_Pipeline):
         if not isinstance(item, dict) or "content_hash" not in item:
             return item
         found = self.index.check_and_add(item["url"], item["body"])
+        if self.state is not None:
+            previous = self.state.stored_hash(item["url"]) if self.full else None
+            if previous and previous != item["content_hash"]:
+                self.stats.inc_value("zonenews/state/changed")
+            self.state.stage(item["url"], item["content_hash"], "emitted" if found is None else "duplicate",
+                             self.index.signature_of(item["url"]) if found is None else None)
         if found is None:
             return item
         self.stats.inc_value(DUPLICATES)
@@ -131,14 +149,18 @@ class ExportPipeline(_Pipeline):
     def __init__(self, settings: BaseSettings, stats: Stats) -> None:
         super().__init__(settings, stats)
         self.writer: JsonLinesWriter | None = None
+        self.state = open_state(settings)
         target = settings.get("ZONENEWS_OUTPUT")
         if target:
-            self.writer = JsonLinesWriter(target, overwrite=settings.getbool("ZONENEWS_OUTPUT_OVERWRITE"))
+            overwrite = settings.getbool("ZONENEWS_OUTPUT_OVERWRITE")
+            self.writer = JsonLinesWriter(target, overwrite=overwrite)
 
     def process_item(self, item: Any) -> Any:
         if isinstance(item, dict) and "content_hash" in item:
             if self.writer is not None:
                 self.writer.write(item)
+            if self.state is not None:
+                self.state.commit(item["url"])  # only now: the line is on disk
             self.stats.inc_value(WRITTEN)
         return item
 

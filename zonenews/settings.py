@@ -35,6 +35,13 @@ LOG_LEVEL = "INFO"
 ZONENEWS_MAX_PAGES_PER_HOST = 20000
 ZONENEWS_MAX_LIST_PAGES = 200
 ZONENEWS_MAX_QUERY_VARIANTS = 2000
+ZONENEWS_MAX_DEPTH = 6
+
+# Incremental runs: article URLs and content signatures of earlier runs (see zonenews/dedup/state.py).
+# Empty string (or ZONENEWS_STATE= in the environment): no state. ZONENEWS_FULL: fetch and emit everything again (the state is still updated).
+ZONENEWS_STATE = os.environ.get("ZONENEWS_STATE", "data/state/zonenews.sqlite")
+ZONENEWS_FULL = False
+ZONENEWS_STATE_MAX_SIGNATURES = 200_000
 
 ITEM_PIPELINES = {
     "zonenews.pipelines.ExtractPipeline": 100,

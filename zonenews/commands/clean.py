@@ -18,6 +18,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--url", help="the URL of the page (default: its canonical or og:url, else the file URI)")
     p.add_argument("--zone", help="zone name recorded in every record's 'zone' field")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    p.add_argument("--state", metavar="PATH", help="also drop what an earlier run with this state emitted "
+                   "(default: no state, so cleaning the same input twice gives the same output)")
     add_output_options(p)
 
 
@@ -27,6 +29,7 @@ def run(args: argparse.Namespace) -> int:
     if args.url:
         check_url(args.url)
     settings, output = output_settings(args)
+    settings.set("ZONENEWS_STATE", args.state or "", priority="cmdline")
     logging.basicConfig(level=logging.WARNING, format="zonenews: %(message)s")
     try:
         files = expand_paths(args.paths)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import argparse
 import re
+import sqlite3
 import sys
+import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -20,6 +22,7 @@ from zonenews.commands import (
     output_settings,
     print_summary,
 )
+from zonenews.dedup.state import StateLocked, StateStore, open_state
 from zonenews.distributed import add_redis_options, apply_redis_settings, spider_class
 from zonenews.stats import DUPLICATES, SKIPPED, WRITTEN
 
@@ -50,6 +53,14 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--allow-host", action="append", default=[], metavar="HOST",
                    help="another host the crawl may follow links to (repeatable)")
     p.add_argument("--data-dir", default="data", metavar="DIR", help="where per-site output goes (default: data)")
+    state = p.add_mutually_exclusive_group()
+    state.add_argument("--state", metavar="PATH", help="the run state (default: data/state/zonenews.sqlite): "
+                       "article URLs earlier runs emitted are not fetched again")
+    state.add_argument("--no-state", action="store_true", help="keep no state: fetch and emit everything")
+    p.add_argument("--full", action="store_true",
+                   help="fetch and emit every article again, ignoring what the state knows (it is still updated)")
+    p.add_argument("--jobdir", metavar="DIR", help="Scrapy JOBDIR: pause with Ctrl-C and resume with the same "
+                   "command (the state alone already makes a rerun skip what was written)")
     p.add_argument("-q", "--quiet", action="store_true", help="log warnings only")
     add_output_options(p)
     add_redis_options(p)
@@ -113,6 +124,22 @@ def run_crawl(settings: Settings, urls: list[str], **spider_args: object) -> dic
     return job.stats
 
 
+def _open_state(settings: Settings, args: argparse.Namespace) -> StateStore | None:
+    """Open (and lock) the run state now, so a busy state is a clear message, not a traceback."""
+    if args.no_state:
+        settings.set("ZONENEWS_STATE", "", priority="cmdline")
+    elif args.state:
+        settings.set("ZONENEWS_STATE", args.state, priority="cmdline")
+    if args.full:
+        settings.set("ZONENEWS_FULL", True, priority="cmdline")
+    try:
+        return open_state(settings)
+    except StateLocked as exc:
+        raise UsageError(str(exc)) from None
+    except (OSError, sqlite3.Error) as exc:
+        raise UsageError(f"cannot open the state {settings.get('ZONENEWS_STATE')}: {exc}") from None
+
+
 def run(args: argparse.Namespace) -> int:
     jobs = build_jobs(args)
     settings, output = output_settings(args)
@@ -126,12 +153,20 @@ def run(args: argparse.Namespace) -> int:
             check_writable(job.output)
     if args.quiet:
         settings.set("LOG_LEVEL", "WARNING", priority="cmdline")
+    settings.set("ZONENEWS_RUN_ID", uuid.uuid4().hex, priority="cmdline")
+    state = _open_state(settings, args)
+    if args.jobdir:
+        settings.set("JOBDIR", args.jobdir, priority="cmdline")
     apply_redis_settings(settings, args)
     run_jobs(settings, jobs)
     for job in jobs:
         if len(jobs) > 1:
             print(f"[{job.name}]", file=sys.stderr)
         print_summary(job.stats, job.output or output)
+        known = job.stats.get("zonenews/state/known_skipped", 0)
+        if state is not None and known and not job.stats.get(WRITTEN):
+            print(f"nothing new: {known} article pages were already known from earlier runs (state: "
+                  f"{state.path}); run with --full to fetch and emit them again", file=sys.stderr)
     if len(jobs) > 1:
         totals = {key: sum(j.stats.get(key, 0) for j in jobs) for key in (WRITTEN, DUPLICATES)}
         skipped = sum(v for j in jobs for k, v in j.stats.items() if k.startswith(SKIPPED))

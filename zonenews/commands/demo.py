@@ -23,7 +23,7 @@ def run(args: argparse.Namespace) -> int:
 
     settings, output = output_settings(args, default_output="data/demo.jsonl")
     for name, value in (("AUTOTHROTTLE_ENABLED", False), ("DOWNLOAD_DELAY", 0), ("LOG_LEVEL", "WARNING"),
-                        ("CONCURRENT_REQUESTS_PER_DOMAIN", 8)):
+                        ("CONCURRENT_REQUESTS_PER_DOMAIN", 8), ("ZONENEWS_STATE", "")):
         if settings.getpriority(name) < 40:  # leave what the user set with -s
             settings.set(name, value, priority="cmdline")
     with serve_demo_site() as site:

@@ -33,8 +33,12 @@ class Duplicate:
     similarity: float
 
 
+# Pinned so that signatures stored by the run state stay comparable across datasketch versions.
+SCHEME = "affine32"
+
+
 def minhash_of(key: str) -> MinHash:
-    mh = MinHash(num_perm=NUM_PERM, seed=1)
+    mh = MinHash(num_perm=NUM_PERM, seed=1, scheme=SCHEME)
     shingles = {key[i:i + SHINGLE] for i in range(max(1, len(key) - SHINGLE + 1))}
     mh.update_batch([s.encode("utf-8") for s in shingles])
     return mh
@@ -69,13 +73,20 @@ class DuplicateIndex:
         return best
 
     def add(self, url: str, body: str) -> None:
-        digest = content_hash(body)
-        self._exact.setdefault(digest, url)
         key = match_key(body)
-        if len(key) >= MIN_NEAR_BODY and url not in self._signatures:
-            mh = minhash_of(key)
+        signature = minhash_of(key).hashvalues if len(key) >= MIN_NEAR_BODY else None
+        self.add_signature(url, content_hash(body), signature)
+
+    def add_signature(self, url: str, digest: str, signature: np.ndarray | None) -> None:
+        """Add a document by its content hash and MinHash values (as stored by the run state)."""
+        self._exact.setdefault(digest, url)
+        if signature is not None and url not in self._signatures:
+            mh = MinHash(num_perm=NUM_PERM, seed=1, hashvalues=signature, scheme=SCHEME)
             self._lsh.insert(url, mh)
-            self._signatures[url] = mh.hashvalues.astype(np.uint32)
+            self._signatures[url] = signature.astype(np.uint32)
+
+    def signature_of(self, url: str) -> np.ndarray | None:
+        return self._signatures.get(url)
 
     def check_and_add(self, url: str, body: str) -> Duplicate | None:
         found = self.find(body)

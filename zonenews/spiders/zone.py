@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 from scrapy import Request, Spider
 from scrapy.http import Response
 
+from zonenews.dedup.state import StateStore, open_state
 from zonenews.extract.document import EmptyPage, parse_html
 from zonenews.extract.encoding import decode_html
 from zonenews.items import PageItem
@@ -55,6 +56,14 @@ class ZoneSpider(Spider):
         self.query_variants: Counter[tuple[str, str]] = Counter()
         self.seen: set[str] = set(self.start_urls)  # bounds count distinct URLs, not links to them
 
+    @property
+    def state(self) -> StateStore | None:
+        """Article URLs earlier runs already have (None without a state, or with --full)."""
+        if not hasattr(self, "_state"):
+            settings = self.crawler.settings
+            self._state = None if settings.getbool("ZONENEWS_FULL") else open_state(settings)
+        return self._state
+
     async def start(self) -> AsyncIterator[Any]:
         for request in self.start_requests():
             yield request
@@ -69,6 +78,10 @@ class ZoneSpider(Spider):
             self.crawler.stats.inc_value("zonenews/offsite_links")
             return False
         if url in self.seen:
+            return False
+        if self.state is not None and self.state.known(url):
+            self.crawler.stats.inc_value("zonenews/state/known_skipped")
+            self.seen.add(url)
             return False
         if any(p.search(url) for p in self.follow_deny) or (
                 self.follow_allow and not any(p.search(url) for p in self.follow_allow)):
