@@ -1,8 +1,10 @@
 """In-page duplicates: a second copy of the article, repeated paragraphs, the title again.
 
 The rule: a line whose match key (letters and digits after NFKC folding) has at least
-MIN_REPEAT_KEY characters is dropped when the same key was already kept; one of twice that
-length also when it lies inside a kept paragraph or kept paragraphs cover it (a merged copy). Shorter lines
+MIN_REPEAT_KEY characters is dropped when the same key was already kept; one of at least
+MIN_CONTAINED_KEY also when it lies inside a kept paragraph or kept paragraphs cover it (a copy
+whose paragraphs were merged or split differently). Shorter lines inside a paragraph are
+headings or quotes that name what the text talks about, and stay. Shorter lines
 (list markers such as （一）, table cells, 完) are never treated as repeats: short lines
 recur legitimately and a false merge loses text.
 """
@@ -12,6 +14,7 @@ from __future__ import annotations
 from zonenews.clean.text import match_key
 
 MIN_REPEAT_KEY = 10
+MIN_CONTAINED_KEY = 50
 # Containment checks are quadratic; past this many kept paragraphs only exact keys count.
 MAX_CONTAINMENT_CHECKS = 400
 
@@ -41,7 +44,7 @@ def drop_repeats(lines: list[str], title: str | None = None) -> list[str]:
         if len(key) >= MIN_REPEAT_KEY:
             if key in seen:
                 continue
-            if (len(key) >= 2 * MIN_REPEAT_KEY and len(kept_long) <= MAX_CONTAINMENT_CHECKS
+            if (len(key) >= MIN_CONTAINED_KEY and len(kept_long) <= MAX_CONTAINMENT_CHECKS
                     and _covered(key, kept_long)):
                 continue
             kept_long.append(key)

@@ -30,6 +30,8 @@ def run(args: argparse.Namespace) -> int:
         check_url(args.url)
     settings, output = output_settings(args)
     settings.set("ZONENEWS_STATE", args.state or "", priority="cmdline")
+    # A page handed over by name is an article unless it plainly is not; a missing date is no reason.
+    settings.set("ZONENEWS_ALLOW_UNDATED", True, priority="cmdline")
     logging.basicConfig(level=logging.WARNING, format="zonenews: %(message)s")
     try:
         files = expand_paths(args.paths)
