@@ -9,7 +9,7 @@ import pytest
 from zonenews.clean.boilerplate import boilerplate_rule
 from zonenews.clean.repeats import drop_repeats
 from zonenews.clean.text import content_hash, match_key, normalize_space
-from zonenews.extract.dates import date_from_url, find_date, parse_machine_date
+from zonenews.extract.dates import ANY_DATE_LABEL, PUBLISH_LABEL, date_from_url, find_date, parse_machine_date
 from zonenews.extract.labels import clean_value, labelled_values
 
 TODAY = date(2026, 11, 29)
@@ -28,6 +28,8 @@ TODAY = date(2026, 11, 29)
     ("扫一扫在手机打开当前页", "share"),
     ("上一篇：成都高新区举办招商推介会", "prev_next"),
     ("相关新闻", "related_heading"),
+    ("点击蓝字 关注我们", "social_prompt"),
+    ("长按识别二维码关注“成都高新”", "social_prompt"),
     ("版权所有 © 2019 成都高新区管委会 蜀ICP备12345号", "copyright"),
     ("川公网安备 51019002000123号", "copyright"),
     ("责任编辑：李四", "meta_line"),
@@ -98,7 +100,13 @@ def test_normalize_and_hash() -> None:
     ("2019-02-30", False, None),
 ])
 def test_dates(text: str, labelled: bool, expected: str | None) -> None:
-    assert find_date(text, TODAY, labelled_only=labelled) == expected
+    assert find_date(text, TODAY, ANY_DATE_LABEL if labelled else None) == expected
+
+
+def test_publish_label_wins_over_other_date_labels() -> None:
+    line = "成文日期：2023-04-28 发布日期：2023-05-06"
+    assert find_date(line, TODAY, PUBLISH_LABEL) == "2023-05-06"
+    assert find_date(line, TODAY, ANY_DATE_LABEL) == "2023-04-28"
 
 
 @pytest.mark.parametrize("url, expected", [

@@ -8,6 +8,8 @@ import unicodedata
 
 # Zero-width and bidi marks that CMS editors paste in; they are invisible and break matching.
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad\u200e\u200f\ufffd"), None)
+# Control characters (C0 but whitespace, DEL, C1 but NEL) from stray bytes and &#1;-style entities.
+_INVISIBLE.update(dict.fromkeys([*range(0x00, 0x09), *range(0x0e, 0x1c), *range(0x7f, 0x85), *range(0x86, 0xa0)]))
 _SPACE_RUN = re.compile(r"\s+")
 
 

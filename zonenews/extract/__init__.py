@@ -16,7 +16,7 @@ from zonenews.clean.text import match_key, normalize_space
 from zonenews.extract.blocks import Block, drop_unseen, linearize
 from zonenews.extract.breadcrumb import find_category
 from zonenews.extract.content import densest_run, first_paragraph
-from zonenews.extract.dates import date_from_markup, date_from_url, find_date
+from zonenews.extract.dates import ANY_DATE_LABEL, PUBLISH_LABEL, date_from_markup, date_from_url, find_date
 from zonenews.extract.document import meta_content, parse_html
 from zonenews.extract.encoding import decode_html
 from zonenews.extract.labels import (
@@ -94,6 +94,18 @@ def _within(blocks: list[Block], elements: list[etree._Element]) -> list[Block]:
     return [b for b in blocks if id(b.owner) in inside]
 
 
+# Blocks just above the title still searched for a date and labels (政府信息公开 metadata tables).
+PRE_TITLE_WINDOW = 12
+
+
+def _before_title(blocks: list[Block], title_block: Block | None) -> list[Block]:
+    if title_block is None:
+        return []
+    start = max(0, title_block.index - PRE_TITLE_WINDOW)
+    return [b for b in blocks[start:title_block.index] if not b.hidden and not b.boilerplate
+            and b.link_density < 0.5]
+
+
 def extract_tree(root: etree._Element, url: str, today: date,
                  selectors: dict[str, str] | None = None) -> RawArticle:
     """Raw article fields from a parsed page; a site profile's CSS selectors override the
@@ -126,25 +138,28 @@ def extract_tree(root: etree._Element, url: str, today: date,
     published = None
     if date_els := _css_elements(root, selectors.get("published_at")):
         published = find_date(" ".join(el.text_content() for el in date_els), today)
-    for strict in (() if published else (True, False)):
-        for block in header:
-            if block.link_density < 0.5 and (published := find_date(block.text, today, labelled_only=strict)):
-                break
+    before = _before_title(blocks, title.block)
+    # Labelled dates near the title (publish labels before any label), then unlabelled ones,
+    # then markup, then a publish label inside the body, then the URL.
+    for zone, label in ((header, PUBLISH_LABEL), (before, PUBLISH_LABEL), (header, ANY_DATE_LABEL),
+                        (before, ANY_DATE_LABEL), (header, None)):
         if published:
             break
+        for block in zone:
+            if block.link_density < 0.5 and (published := find_date(block.text, today, label)):
+                break
     if not published:
         published = date_in_markup
     if not published:
         for block in run:
-            if block.link_density < 0.3 and (published := find_date(block.text, today, labelled_only=True,
-                                                                    strong=True)):
+            if block.link_density < 0.3 and (published := find_date(block.text, today, PUBLISH_LABEL)):
                 break
     if not published:
         published = date_from_url(url, today)
 
     end = run[-1].index + 1 if run else 0
     trailing = [b for b in blocks[end:end + TRAILING_WINDOW] if not b.hidden]
-    meta_lines = [b.text for b in header] + [b.text for b in run + trailing if len(b.text) <= 80]
+    meta_lines = [b.text for b in header + before] + [b.text for b in run + trailing if len(b.text) <= 80]
     fields = _labelled_fields(meta_lines)
     if "source" not in fields and meta_source:
         fields["source"] = clean_value(meta_source, allow_spaces=False) or ""

@@ -8,6 +8,7 @@ from datetime import date, datetime, timedelta, timezone
 
 from lxml import etree
 
+from zonenews.clean.text import fold_traditional
 from zonenews.extract.document import meta_content
 
 CHINA = timezone(timedelta(hours=8))
@@ -17,10 +18,13 @@ DATE_RE = re.compile(
     r"(?<!\d)(?P<y>(?:19|20)\d{2})\s*(?P<sep>[-/.年])\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})(?!\d)\s*日?"
     r"(?:[T\s]*(?P<H>\d{1,2})\s*[:：时]\s*(?P<M>\d{2})(?:\s*[:：分]\s*(?P<S>\d{2}))?)?"
 )
-_LABELLED_DATE = re.compile(
-    r"(?:发布时间|发布日期|发表时间|发文日期|成文日期|发布于|日期|时间|Date|date)\s*[:：]?\s*[\[【(（]?\s*$"
-)
-_STRONG_LABELLED_DATE = re.compile(r"(?:发布时间|发布日期|发表时间|发布于|日期)\s*[:：]?\s*[\[【(（]?\s*$")
+# What may stand right before a date for it to count as labelled: the publish date first, then
+# any date label (成文日期, 更新时间, a bare 时间 ...).
+PUBLISH_LABEL = re.compile(
+    r"(?:发布时间|发布日期|发表时间|发布于|生成日期|(?<!成文)(?<!更新)(?<!发文)日期)\s*[:：]?\s*[\[【(（]?\s*$")
+ANY_DATE_LABEL = re.compile(
+    r"(?:发布时间|发布日期|发表时间|发文日期|成文日期|生成日期|更新时间|发布于|日期|时间|Date|date)\s*[:：]?\s*"
+    r"[\[【(（]?\s*$")
 
 # Dates in article URLs, most specific first.
 URL_DATE_PATTERNS = (
@@ -53,13 +57,11 @@ def format_match(m: re.Match[str], today: date) -> str | None:
     return f"{d.isoformat()}T{clock}+08:00"
 
 
-def find_date(text: str, today: date, *, labelled_only: bool = False, strong: bool = False) -> str | None:
-    """The first valid date in text; with labelled_only, only one right after a date label."""
+def find_date(text: str, today: date, label: re.Pattern[str] | None = None) -> str | None:
+    """The first valid date in text; with a label pattern, only one right after such a label."""
     for m in DATE_RE.finditer(text):
-        if labelled_only:
-            label_re = _STRONG_LABELLED_DATE if strong else _LABELLED_DATE
-            if not label_re.search(text[max(0, m.start() - 12):m.start()]):
-                continue
+        if label is not None and not label.search(fold_traditional(text[max(0, m.start() - 12):m.start()])):
+            continue
         found = format_match(m, today)
         if found:
             return found

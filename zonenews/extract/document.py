@@ -9,7 +9,17 @@ from lxml import etree
 
 # lxml refuses str input that carries an XML encoding declaration.
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
+# Characters an XML tree cannot hold (lxml refuses them when text is set later), raw or as entities.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _PARSER = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, collect_ids=False, huge_tree=True)
+
+# libxml2 stops reading at 2048 nested elements (256 without huge_tree) and drops the rest of
+# the page; past MAX_NESTING open tags a page is flattened before it is parsed again.
+MAX_NESTING = 512
+_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9:-]*)\b[^>]*>")
+# Elements that never nest (void) or that the parser closes by itself when the next one opens.
+_NOT_NESTING = frozenset(["area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
+                          "source", "track", "wbr", "p", "li", "dt", "dd", "tr", "td", "th", "option"])
 
 # Dropped before anything reads the tree: never visible article text.
 UNSEEN_TAGS = ("script", "style", "noscript", "template", "iframe", "object", "embed", "svg",
@@ -22,16 +32,80 @@ class EmptyPage(ValueError):
 
 def parse_html(text: str) -> etree._Element:
     """Parse HTML text into a tree; raise EmptyPage when there is nothing to parse."""
-    text = _XML_DECL.sub("", text, count=1).replace("\x00", "")
+    text = _NOT_XML.sub("", _XML_DECL.sub("", text, count=1).replace("\x0b", " ").replace("\x0c", " "))
     if not text.strip():
         raise EmptyPage("empty document")
     try:
         root = lxml.html.document_fromstring(text, parser=_PARSER)
+        if any(e.type_name == "ERR_RESOURCE_LIMIT" for e in _PARSER.error_log):
+            root = lxml.html.document_fromstring(flatten_nesting(text), parser=_PARSER)
     except (etree.ParserError, ValueError) as exc:
         raise EmptyPage(str(exc)) from exc
     if root is None:
         raise EmptyPage("empty document")
+    if "&#" in text:  # &#1; or &#xFFFF; put what the raw text could not hold into the tree
+        _drop_non_xml(root)
+    _hoist_titles(root)
+    if root.find("body") is None:  # only head elements: without a body, readers would walk the head
+        root.append(etree.Element("body"))
     return root
+
+
+def flatten_nesting(text: str, limit: int = MAX_NESTING) -> str:
+    """Drop the start and end tags of elements nested deeper than limit, keeping their text."""
+    stack: list[tuple[str, bool]] = []  # open elements: (name, tag kept)
+    kept = 0
+    out: list[str] = []
+    pos = 0
+    for m in _TAG.finditer(text):
+        name = m.group(2).lower()
+        if name in _NOT_NESTING or m.group(0).endswith("/>"):
+            continue
+        if not m.group(1):
+            keep = kept < limit
+            stack.append((name, keep))
+            kept += keep
+        else:
+            for i in range(len(stack) - 1, max(-1, len(stack) - 65), -1):  # a stray end tag is ignored
+                if stack[i][0] == name:
+                    break
+            else:
+                continue
+            keep = stack[i][1]
+            kept -= sum(k for _, k in stack[i:])
+            del stack[i:]
+        if not keep:
+            out.append(text[pos:m.start()])
+            pos = m.end()
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def _drop_non_xml(root: etree._Element) -> None:
+    for el in root.iter():
+        if el.text and _NOT_XML.search(el.text):
+            el.text = _NOT_XML.sub("", el.text)
+        if el.tail and _NOT_XML.search(el.tail):
+            el.tail = _NOT_XML.sub("", el.tail)
+
+
+def _hoist_titles(root: etree._Element) -> None:
+    """A <title> outside <head> (a broken template) is never shown, and its text is raw markup:
+    the first one becomes the page title when <head> has none, every other one goes."""
+    head = root.find("head")
+    has_title = head is not None and head.find("title") is not None
+    for el in list(root.iter("title")):
+        parent = el.getparent()
+        if parent is None or parent is head:
+            continue
+        el.drop_tree()  # keeps the text that follows it
+        if not has_title:
+            if head is None:
+                head = etree.Element("head")
+                root.insert(0, head)
+            el.tail = None
+            head.append(el)
+            has_title = True
 
 
 def meta_content(root: etree._Element, *names: str) -> str | None:

@@ -16,13 +16,22 @@ _SUPERSETS = {"gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "gb_231
               "ascii": "cp1252", "us-ascii": "cp1252"}
 
 
+# Codecs Python knows that no web page is written in: a lying label naming one is ignored.
+_NOT_PAGE_CODECS = frozenset(["idna", "punycode", "undefined", "utf-7", "unicode-escape", "raw-unicode-escape",
+                              "mbcs", "oem", "palmos"])
+
+
 def _canonical(name: str) -> str | None:
     name = name.strip().lower()
     name = _SUPERSETS.get(name, name)
     try:
-        return codecs.lookup(name).name
+        info = codecs.lookup(name)
     except LookupError:
         return None
+    # rot13, base64, zlib ... are bytes-to-bytes or str-to-str transforms, not charsets
+    if not getattr(info, "_is_text_encoding", True) or info.name in _NOT_PAGE_CODECS:
+        return None
+    return info.name
 
 
 def declared_encodings(body: bytes, content_type: str | None) -> list[str]:
@@ -58,7 +67,7 @@ def decode_html(body: bytes, content_type: str | None = None) -> tuple[str, str]
     for enc in declared:
         try:
             return body.decode(enc), enc
-        except UnicodeDecodeError:
+        except (UnicodeError, LookupError):  # UnicodeDecodeError, or a codec that refuses outright
             continue
     if not declared:
         best = from_bytes(body, cp_isolation=["gb18030", "big5hkscs", "utf_8", "cp1252"]).best()

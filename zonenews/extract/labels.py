@@ -17,15 +17,20 @@ from zonenews.clean.text import fold_traditional
 SOURCE_LABELS = ("信息来源", "文章来源", "来源单位", "供稿单位", "发布机构", "来源", "稿源", "出处", "供稿")
 AUTHOR_LABELS = ("撰稿人", "撰稿", "作者", "记者", "通讯员", "文")
 EDITOR_LABELS = ("责任编辑", "责编", "编辑")
-DATE_LABELS = ("发布时间", "发布日期", "发表时间", "发文日期", "成文日期", "更新时间", "发布于", "发佈时间",
-               "日期", "时间")
+DATE_LABELS = ("发布时间", "发布日期", "发表时间", "生成日期", "发文日期", "成文日期", "更新时间", "发布于",
+               "发佈时间", "日期", "时间")
 COUNTER_LABELS = ("点击数", "点击量", "点击率", "点击", "浏览次数", "浏览量", "浏览", "阅读次数", "阅读量",
                   "阅读", "访问量", "访问次数", "字号", "字体", "发布者", "发布人", "审核", "校对")
+# The metadata table of 政府信息公开 pages (索引号, 文号, 主题分类 ...).
+DISCLOSURE_LABELS = ("索引号", "发文字号", "文号", "主题分类", "体裁分类", "组配分类", "服务对象", "公开方式",
+                     "公开范围", "公开时限", "有效性", "发文机关", "所属机构", "信息分类", "关键词", "主题词")
 # Labels that mark a line as a meta line even when alone on a short line.
 STRONG_LABELS = frozenset((*SOURCE_LABELS, *AUTHOR_LABELS[:-1], *EDITOR_LABELS, *DATE_LABELS[:-2],
-                           "点击数", "点击量", "点击", "浏览次数", "阅读次数", "访问量", "发布者", "发布人"))
+                           *DISCLOSURE_LABELS, "点击数", "点击量", "点击", "浏览次数", "阅读次数", "访问量",
+                           "发布者", "发布人"))
 
-_ALL = sorted({*SOURCE_LABELS, *AUTHOR_LABELS, *EDITOR_LABELS, *DATE_LABELS, *COUNTER_LABELS},
+_ALL = sorted({*SOURCE_LABELS, *AUTHOR_LABELS, *EDITOR_LABELS, *DATE_LABELS, *COUNTER_LABELS,
+               *DISCLOSURE_LABELS},
               key=len, reverse=True)
 # A label is followed by a colon; "文" needs one right after it and no letter before it.
 LABEL_RE = re.compile(r"(?:(?<![\u4e00-\u9fff])文|" + "|".join(x for x in _ALL if x != "文") + r")\s*[:：]")
