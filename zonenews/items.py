@@ -19,6 +19,7 @@ class PageItem:
     content_type: str | None = None
     status: int = 200
     zone: str | None = None
+    fetched_at: str | None = None    # when the page was fetched (UTC ISO 8601); None: now
     text: str | None = None          # decoded text, when the spider already decoded it
     tree: etree._Element | None = None  # parsed tree, when the spider already parsed it
     meta: dict[str, Any] = field(default_factory=dict)

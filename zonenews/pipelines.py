@@ -85,7 +85,7 @@ class CleanPipeline(_Pipeline):
         if not isinstance(item, ExtractedItem):
             return item
         raw, page = item.raw, item.page
-        record = build_record(raw, zone=page.zone)
+        record = build_record(raw, zone=page.zone, crawled_at=page.fetched_at)
         url = page.url
         if not record["title"]:
             raise skip(self.stats, "no_title", url)
