@@ -116,7 +116,8 @@ def extract_tree(root: etree._Element, url: str, today: date,
     drop_unseen(root)
     blocks = linearize(root)
     visible = [b for b in blocks if not b.hidden]
-    title = find_title(root, visible)
+    guess = densest_run(visible)
+    title = find_title(root, visible, (guess[0].index, guess[-1].index) if guess else None)
     if title_els := _css_elements(root, selectors.get("title")):
         owners = {id(b.owner): b for b in visible}
         el: etree._Element | None = title_els[0]

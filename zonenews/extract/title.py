@@ -59,8 +59,22 @@ def is_subtitle_block(block: Block) -> bool:
     return bool(class_tokens(block.owner) & SUBTITLE_TOKENS)
 
 
-def find_title(root: etree._Element, blocks: list[Block]) -> TitleMatch:
-    """Best heading on the page for the article title."""
+def _proximity(block: Block, body: tuple[int, int] | None) -> float:
+    """The title sits just above the body; a heading far above it (a logo) or below it (a
+    related list) is less likely to be it."""
+    if body is None:
+        return 0.0
+    start, end = body
+    if start - 8 <= block.index <= start + 2:
+        return 3.0
+    if block.index < start - 25 or block.index > end:
+        return -4.0
+    return 0.0
+
+
+def find_title(root: etree._Element, blocks: list[Block], body: tuple[int, int] | None = None) -> TitleMatch:
+    """Best heading on the page for the article title; body is the (first, last) block index of
+    a first guess of the article body."""
     title_el = root.find(".//title")
     page_title = normalize_space(title_el.text_content()) if title_el is not None else ""
     segments = [s for s in TITLE_SEPARATORS.split(page_title) if s]
@@ -77,9 +91,12 @@ def find_title(root: etree._Element, blocks: list[Block]) -> TitleMatch:
         key = match_key(block.text)
         if not key or key in site_keys:
             continue
-        score = 0.0
-        if key in (first_key, meta_key) or (meta_title and key == match_key(meta_title)):
+        score = _proximity(block, body)
+        if meta_title and key in (meta_key, match_key(meta_title)):
             score += 10
+        elif key == first_key:
+            # A <title> with no separator may be the site name alone, matched by the logo.
+            score += 10 if site_keys else (0 if block.boilerplate else 5)
         elif len(key) >= 4 and (key in page_key or (meta_key and key in meta_key)):
             score += 6
         elif len(key) >= 8 and (first_key.startswith(key[:8]) or meta_key.startswith(key[:8])) and (
