@@ -1,31 +1,68 @@
-"""Accuracy on a folder of fixture pairs (<case>.html + <case>.json), for zonenews and trafilatura alone."""
+"""Accuracy on a folder of fixtures, for zonenews and for trafilatura alone, and the accuracy baseline.
+
+A folder may hold fixture pairs (<case>.html + <case>.json, as tests/fixtures/pages) and saved site
+fixtures (<case>.html.gz + .response.json + .expected.json, see zonenews.fixtures); both load as a Case.
+"""
 
 from __future__ import annotations
 
+import gzip
 import json
 import statistics
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from scrapy.settings import Settings
 
 from zonenews.clean.text import match_key, normalize_space
+from zonenews.extract.sniff import unreadable_reason
 from zonenews.offline import page_from_bytes
-from zonenews.stats import RunStats
+from zonenews.stats import RunStats, skipped_by_reason
 
 EXACT_FIELDS = ("title", "published_at", "source", "author", "editor", "category")
+
+# Figures of summarize() where a smaller number is better; for every other figure larger is better
+# ("pages" included: shrinking the corpus is a change the baseline has to be told about).
+LOWER_IS_BETTER = frozenset({"repeated_paragraphs", "boilerplate_leaks"})
+BASELINE_TOLERANCE = 1e-6
 
 
 @dataclass
 class Case:
-    html: Path
+    """One fixture: the page bytes, how they were served, and the expected record."""
+
+    html: Path                       # the page: <case>.html, or a site fixture's <case>.html.gz
     expected: dict[str, Any]
+    url: str | None = None           # the final URL (site fixtures); pairs use expected["url"]
+    content_type: str | None = None  # the Content-Type header the page was served with
+    zone: str | None = None
+    profile: str | None = None       # the site profile the fixture was saved with
+    kind: str = "pair"               # "pair" or "site"
+    expected_path: Path | None = None
+    error: str | None = None         # a broken fixture (missing part, bad JSON): why
+
+    @property
+    def stem(self) -> str:
+        name = self.html.name
+        for suffix in (".html.gz", ".html"):
+            if name.endswith(suffix):
+                return name[: -len(suffix)]
+        return self.html.stem
 
     @property
     def name(self) -> str:
-        return f"{self.html.parent.name}/{self.html.stem}"
+        return f"{self.html.parent.name}/{self.stem}"
+
+    @property
+    def page_url(self) -> str:
+        return self.url or str(self.expected.get("url") or self.html.resolve().as_uri())
+
+    def page_bytes(self) -> bytes:
+        data = self.html.read_bytes()
+        return gzip.decompress(data) if self.html.name.endswith(".gz") else data
 
 
 @dataclass
@@ -38,13 +75,33 @@ class CaseResult:
     leaks: list[str] = field(default_factory=list)
 
 
-def load_cases(folder: Path) -> list[Case]:
+def load_pairs(folder: Path) -> list[Case]:
+    """The <case>.html + <case>.json pairs under folder."""
     cases = []
     for html in sorted(folder.rglob("*.html")):
         expected = html.with_suffix(".json")
         if expected.exists():
-            cases.append(Case(html, json.loads(expected.read_text("utf-8"))))
+            cases.append(load_pair(html))
     return cases
+
+
+def load_pair(html: Path) -> Case:
+    path = html.with_suffix(".json")
+    try:
+        expected = json.loads(path.read_text("utf-8"))
+    except (OSError, ValueError) as exc:
+        return Case(html, {}, kind="pair", expected_path=path, error=f"cannot read {path.name}: {exc}")
+    if not isinstance(expected, dict) or not isinstance(expected.get("url"), str):
+        return Case(html, {}, kind="pair", expected_path=path,
+                    error=f"{path.name} must be a JSON object with the page's 'url'")
+    return Case(html, expected, kind="pair", expected_path=path)
+
+
+def load_cases(folder: Path) -> list[Case]:
+    """Every fixture under folder, pairs and saved site fixtures, in name order (broken ones left out)."""
+    from zonenews.fixtures import discover
+
+    return [c for c in discover([folder]) if c.error is None]
 
 
 def char_f1(got: str, expected: str) -> float:
@@ -74,43 +131,75 @@ def default_settings() -> Settings:
     return settings
 
 
-class _Collect:
-    """A last pipeline stage that keeps the records in memory."""
-
-    records: list[dict[str, Any]]
-
-    def __init__(self) -> None:
-        self.records = []
+not_html = unreadable_reason  # the spider's own test, so replay skips what a crawl skips
 
 
-def clean_one(body: bytes, url: str, settings: Settings | None = None) -> dict[str, Any] | None:
+class Chain:
+    """The Extract and Clean pipelines, built once, the way a crawl builds them (no cross-page dedup)."""
+
+    def __init__(self, settings: Settings | None = None) -> None:
+        from zonenews.offline import build_pipelines
+
+        chain_settings = (settings or default_settings()).copy()
+        chain_settings.set("ITEM_PIPELINES", {
+            "zonenews.pipelines.ExtractPipeline": 100, "zonenews.pipelines.CleanPipeline": 200})
+        self.stats = RunStats()
+        self.pipelines = build_pipelines(chain_settings, self.stats)
+
+    def run(self, body: bytes, url: str, *, content_type: str | None = None, zone: str | None = None,
+            selectors: dict[str, str] | None = None) -> tuple[dict[str, Any] | None, str | None]:
+        """(record, None), or (None, the reason the page was skipped)."""
+        from scrapy.exceptions import DropItem
+
+        if reason := not_html(body, content_type):
+            return None, reason
+        page = page_from_bytes(body, url, url=url, content_type=content_type, zone=zone)
+        if selectors:
+            page.meta["selectors"] = dict(selectors)
+        before = skipped_by_reason(self.stats.get_stats())
+        current: Any = page
+        try:
+            for pipeline in self.pipelines:
+                current = pipeline.process_item(current)
+        except DropItem as exc:
+            after = skipped_by_reason(self.stats.get_stats())
+            reasons = [k for k, v in after.items() if v != before.get(k, 0)]
+            return None, reasons[0] if reasons else str(exc)
+        except Exception as exc:  # a crawl counts the page as skipped (error) and goes on; so do we
+            return None, f"error: {exc.__class__.__name__}: {exc}"
+        if not isinstance(current, dict):
+            return None, "no record"
+        return current, None
+
+
+_CHAIN: Chain | None = None
+
+
+def default_chain() -> Chain:
+    global _CHAIN
+    if _CHAIN is None:
+        _CHAIN = Chain()
+    return _CHAIN
+
+
+def clean_one(body: bytes, url: str, settings: Settings | None = None, *, content_type: str | None = None,
+              zone: str | None = None) -> dict[str, Any] | None:
     """The record the offline chain makes of one page (no cross-page dedup), or None if skipped."""
-    settings = settings or default_settings()
-    collected: list[dict[str, Any]] = []
-    stats = RunStats()
-    page = page_from_bytes(body, url, url=url)
-    chain_settings = settings.copy()
-    chain_settings.set("ITEM_PIPELINES", {
-        "zonenews.pipelines.ExtractPipeline": 100, "zonenews.pipelines.CleanPipeline": 200})
-    from scrapy.exceptions import DropItem
-
-    from zonenews.offline import build_pipelines
-
-    current: Any = page
-    try:
-        for pipeline in build_pipelines(chain_settings, stats):
-            current = pipeline.process_item(current)
-    except DropItem:
-        return None
-    collected.append(current)
-    return collected[0]
+    chain = Chain(settings) if settings is not None else default_chain()
+    return chain.run(body, url, content_type=content_type, zone=zone)[0]
 
 
-def evaluate_case(case: Case) -> CaseResult:
-    record = clean_one(case.html.read_bytes(), case.expected["url"])
+def replay(case: Case, chain: Chain | None = None,
+           selectors: dict[str, str] | None = None) -> tuple[dict[str, Any] | None, str | None]:
+    """A fixture's page through the chain, served as it was saved (URL, Content-Type, zone)."""
+    return (chain or default_chain()).run(case.page_bytes(), case.page_url, content_type=case.content_type,
+                                          zone=case.zone, selectors=selectors)
+
+
+def score(case: Case, record: dict[str, Any] | None) -> CaseResult:
     result = CaseResult(case, record)
     if record is None:
-        result.fields = dict.fromkeys(EXACT_FIELDS, False)
+        result.fields = dict.fromkeys((*EXACT_FIELDS, "attachments", "images"), False)
         return result
     for name in EXACT_FIELDS:
         result.fields[name] = record.get(name) == case.expected.get(name)
@@ -118,20 +207,27 @@ def evaluate_case(case: Case) -> CaseResult:
         map(json.dumps, case.expected.get("attachments", [])))
     result.fields["images"] = sorted(i["url"] for i in record["images"]) == sorted(
         i["url"] for i in case.expected.get("images", []))
-    result.body_f1 = char_f1(record["body"], case.expected["body"])
+    result.body_f1 = char_f1(record["body"], case.expected.get("body", ""))
     result.repeated_paragraphs = repeated_paragraphs(record["body"])
     result.leaks = [s for s in case.expected.get("body_must_not_contain", []) if s in record["body"]]
     return result
 
 
+def evaluate_case(case: Case, chain: Chain | None = None) -> CaseResult:
+    return score(case, replay(case, chain)[0])
+
+
 def trafilatura_result(case: Case) -> dict[str, Any]:
+    """trafilatura alone on the same page: title, date, body F1, repeats and leaks in its text."""
     import trafilatura
 
-    doc = trafilatura.bare_extraction(case.html.read_bytes(), url=case.expected["url"], with_metadata=True)
+    doc = trafilatura.bare_extraction(case.page_bytes(), url=case.page_url, with_metadata=True)
     doc = doc.as_dict() if doc is not None and hasattr(doc, "as_dict") else (doc or {})
     body = "\n".join(normalize_space(x) for x in (doc.get("text") or "").split("\n") if x.strip())
-    return {"title": doc.get("title"), "published_at": doc.get("date"), "body_f1": char_f1(
-        body, case.expected["body"])}
+    return {"title": doc.get("title"), "published_at": doc.get("date"), "author": doc.get("author"),
+            "body": body, "body_f1": char_f1(body, case.expected.get("body", "")),
+            "repeated_paragraphs": repeated_paragraphs(body),
+            "leaks": [s for s in case.expected.get("body_must_not_contain", []) if s in body]}
 
 
 def summarize(results: list[CaseResult]) -> dict[str, float]:
@@ -145,3 +241,106 @@ def summarize(results: list[CaseResult]) -> dict[str, float]:
     summary["boilerplate_leaks"] = sum(len(r.leaks) for r in results)
     summary["pages"] = len(results)
     return summary
+
+
+def summarize_trafilatura(cases: list[Case], results: list[dict[str, Any]]) -> dict[str, float | None]:
+    """The summarize() figures for trafilatura's output; None where trafilatura has no such field.
+
+    trafilatura gives dates without a time, so published_at is compared on the date part."""
+    n = len(cases) or 1
+    pairs = list(zip(cases, results, strict=True))
+    summary: dict[str, float | None] = dict.fromkeys(
+        f"{name}_accuracy" for name in (*EXACT_FIELDS, "attachments", "images"))
+    summary["title_accuracy"] = sum(
+        normalize_space(r["title"] or "") == (c.expected.get("title") or "") for c, r in pairs) / n
+    summary["published_at_accuracy"] = sum(
+        (r["published_at"] or None) == ((c.expected.get("published_at") or "")[:10] or None) for c, r in pairs) / n
+    summary["author_accuracy"] = sum((r["author"] or None) == c.expected.get("author") for c, r in pairs) / n
+    f1s = sorted(r["body_f1"] for r in results) or [0.0]
+    summary["body_f1_median"] = statistics.median(f1s)
+    summary["body_f1_p10"] = f1s[int(0.1 * (len(f1s) - 1))]
+    summary["repeated_paragraphs"] = sum(r["repeated_paragraphs"] for r in results)
+    summary["boilerplate_leaks"] = sum(len(r["leaks"]) for r in results)
+    summary["pages"] = len(results)
+    return summary
+
+
+# -- the accuracy baseline (tests/fixtures/accuracy_baseline.json) ------------------------------------
+
+@dataclass
+class Change:
+    metric: str
+    baseline: float
+    now: float
+
+    @property
+    def worse(self) -> bool:
+        if self.metric in LOWER_IS_BETTER:
+            return self.now > self.baseline + BASELINE_TOLERANCE
+        return self.now < self.baseline - BASELINE_TOLERANCE
+
+    @property
+    def better(self) -> bool:
+        if self.metric in LOWER_IS_BETTER:
+            return self.now < self.baseline - BASELINE_TOLERANCE
+        return self.now > self.baseline + BASELINE_TOLERANCE
+
+    def __str__(self) -> str:
+        direction = "lower is better" if self.metric in LOWER_IS_BETTER else "higher is better"
+        return f"{self.metric}: baseline {self.baseline:g}, now {self.now:g} ({direction})"
+
+
+def read_baseline(path: Path) -> dict[str, Any]:
+    data = json.loads(path.read_text("utf-8"))
+    if not isinstance(data, dict) or not isinstance(data.get("metrics"), dict):
+        raise ValueError(f"{path}: not an accuracy baseline (no 'metrics' object)")
+    return data
+
+
+def compare_to_baseline(summary: dict[str, float], metrics: dict[str, float]) -> list[Change]:
+    """Every figure of the baseline next to today's (a figure summarize no longer gives counts as 0)."""
+    return [Change(name, float(old), float(summary.get(name, 0))) for name, old in metrics.items()]
+
+
+def regressions(summary: dict[str, float], metrics: dict[str, float]) -> list[Change]:
+    return [c for c in compare_to_baseline(summary, metrics) if c.worse]
+
+
+def updated_baseline(old: dict[str, Any] | None, summary: dict[str, float], corpus: list[str],
+                     reason: str | None, today: str | None = None,
+                     name: str = "FILE") -> tuple[dict[str, Any], list[Change]]:
+    """The baseline file with today's figures, and the figures that changed (each with its old value).
+
+    A history entry records the date, the changes and the reason (required by the caller for a lowering)."""
+    today = today or datetime.now(UTC).date().isoformat()
+    old_metrics = dict((old or {}).get("metrics", {}))
+    changes = [c for c in compare_to_baseline(summary, old_metrics) if c.worse or c.better]
+    new_names = [name for name in summary if name not in old_metrics]
+    history = list((old or {}).get("history", []))
+    if changes or new_names or old is None:
+        entry: dict[str, Any] = {"date": today}
+        raised = {c.metric: [c.baseline, c.now] for c in changes if c.better}
+        lowered = {c.metric: [c.baseline, c.now] for c in changes if c.worse}
+        if raised:
+            entry["raised"] = raised
+        if lowered:
+            entry["lowered"] = lowered
+        if new_names and old is not None:
+            entry["added"] = {name: summary[name] for name in new_names}
+        if old is None:
+            entry["created"] = True
+        if reason:
+            entry["reason"] = reason
+        history.append(entry)
+    data = {
+        "about": ("zonenews accuracy on the fixture corpus (zonenews.evaluate.summarize); a pytest test fails "
+                  "when a figure is worse. Raise: zonenews eval " + " ".join(corpus) + f" --update-baseline {name}. "
+                  "Lower: add --allow-lower --reason '...' (and give the reason in the commit message)."),
+        "corpus": corpus,
+        "tolerance": BASELINE_TOLERANCE,
+        "lower_is_better": sorted(LOWER_IS_BETTER),
+        "updated": today,
+        "metrics": {name: summary[name] for name in summary},
+        "history": history,
+    }
+    return data, changes

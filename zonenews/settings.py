@@ -8,7 +8,7 @@ NEWSPIDER_MODULE = "zonenews.spiders"
 
 # Say who is crawling; set ZONENEWS_USER_AGENT (or USER_AGENT with -s) once for your team.
 USER_AGENT = os.environ.get(
-    "ZONENEWS_USER_AGENT", "zonenews/0.1 (+https://github.com/zonenews/zonenews; zone news research crawler)"
+    "ZONENEWS_USER_AGENT", "zonenews/0.1 (zone news research crawler; set ZONENEWS_USER_AGENT to add a contact)"
 )
 
 ROBOTSTXT_OBEY = True

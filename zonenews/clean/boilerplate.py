@@ -12,7 +12,7 @@ from collections.abc import Callable
 from zonenews.clean.text import fold_traditional
 from zonenews.extract.breadcrumb import CRUMB_SEPARATOR, HOME_LABELS, POSITION_LABEL
 from zonenews.extract.dates import DATE_RE
-from zonenews.extract.labels import label_count
+from zonenews.extract.labels import SOCIAL_PROMPT, label_count
 
 # Words that make up toolbars: a line of nothing but these (and brackets) is chrome.
 TOOLBAR_WORDS = (
@@ -25,9 +25,8 @@ _BRACKETS_AND_SEPARATORS = re.compile(r"[\s\[\]【】()（）|｜丨:：/,，、
 
 _SHARE = re.compile(r"^[\[【]?\s*(?:分享到|分享至|分享：|分享:|一键分享|扫一扫|微信扫一扫|手机扫一扫|扫描二维码|用手机扫|"
                     r"手机阅读|手机浏览|打开微信)")
-# Calls to action of WeChat public-account articles reposted on zone sites.
-_SOCIAL_PROMPT = re.compile(r"点击蓝字|关注我们|长按识别|长按二维码|识别二维码|扫码关注|阅读原文|点个在看|点亮在看|"
-                            r"分享、点赞|点赞、在看|在看、分享|欢迎关注|一键关注")
+# A reposted article's note of the title it had at its origin.
+_ORIGINAL_TITLE = re.compile(r"^[\[【(（]?\s*原标题\s*[:：]")
 _PREV_NEXT = re.compile(r"^[\[【(（]?\s*(?:上一篇|下一篇|上一条|下一条|上篇|下篇|上一页|下一页|上一則|下一則|前一篇|后一篇)")
 _RELATED_HEADING = re.compile(
     r"^[\[【]?\s*(?:相关新闻|相关阅读|相关链接|相关文章|相关信息|相关稿件|推荐阅读|热点新闻|热门文章|热门新闻|延伸阅读|猜你喜欢|"
@@ -72,7 +71,8 @@ RULES: tuple[tuple[str, Callable[[str], bool]], ...] = (
     ("meta_line", _is_meta),
     ("toolbar", _is_toolbar),
     ("share", lambda line: bool(_SHARE.match(line)) and len(line) <= 80),
-    ("social_prompt", lambda line: bool(_SOCIAL_PROMPT.search(line)) and len(line) <= 60),
+    ("social_prompt", lambda line: bool(SOCIAL_PROMPT.search(line)) and len(line) <= 60),
+    ("original_title", lambda line: bool(_ORIGINAL_TITLE.match(line)) and len(line) <= 120),
     ("prev_next", lambda line: bool(_PREV_NEXT.match(line))),
     ("related_heading", lambda line: bool(_RELATED_HEADING.match(line))),
     ("copyright", lambda line: bool(_COPYRIGHT.search(line)) and len(line) <= 200),

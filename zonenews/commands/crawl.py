@@ -10,6 +10,7 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from scrapy.settings import Settings
@@ -22,9 +23,11 @@ from zonenews.commands import (
     output_settings,
     print_summary,
 )
-from zonenews.dedup.state import StateLocked, StateStore, open_state
 from zonenews.distributed import add_redis_options, apply_redis_settings, spider_class
 from zonenews.stats import DUPLICATES, SKIPPED, WRITTEN
+
+if TYPE_CHECKING:
+    from zonenews.dedup.state import StateStore
 
 
 @dataclass
@@ -126,6 +129,8 @@ def run_crawl(settings: Settings, urls: list[str], **spider_args: object) -> dic
 
 def _open_state(settings: Settings, args: argparse.Namespace) -> StateStore | None:
     """Open (and lock) the run state now, so a busy state is a clear message, not a traceback."""
+    from zonenews.dedup.state import StateLocked, open_state
+
     if args.no_state:
         settings.set("ZONENEWS_STATE", "", priority="cmdline")
     elif args.state:

@@ -102,8 +102,8 @@ def _before_title(blocks: list[Block], title_block: Block | None) -> list[Block]
     if title_block is None:
         return []
     start = max(0, title_block.index - PRE_TITLE_WINDOW)
-    return [b for b in blocks[start:title_block.index] if not b.hidden and not b.boilerplate
-            and b.link_density < 0.5]
+    # Chrome by class is allowed here: metadata tables sit in "xxgk-head" and the like.
+    return [b for b in blocks[start:title_block.index] if not b.hidden and b.link_density < 0.5]
 
 
 def extract_tree(root: etree._Element, url: str, today: date,

@@ -30,6 +30,7 @@ HIDDEN_TOKENS = frozenset(["hidden", "hide", "d-none", "print-only", "printonly"
 _TOKEN_SPLIT = re.compile(r"[\s_\-]+|(?<=[a-z])(?=[A-Z])")
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _CENTER_STYLE = re.compile(r"text-align\s*:\s*center", re.I)
+_BOLD_STYLE = re.compile(r"font-weight\s*:\s*(?:bold|[6-9]00)", re.I)
 
 
 @dataclass(slots=True)
@@ -184,6 +185,7 @@ class _Linearizer:
 
     def run(self, start: etree._Element) -> list[Block]:
         marks: dict[etree._Element, tuple[bool, bool]] = {}
+        bold_marked: set[etree._Element] = set()
         for event, el in etree.iterwalk(start, events=("start", "end")):
             tag = el.tag
             if not isinstance(tag, str):
@@ -210,16 +212,18 @@ class _Linearizer:
                     href = (el.get("href") or "").strip()
                     if href:
                         self.links.append((href, normalize_space(el.text_content())))
-                elif tag in ("strong", "b"):
+                elif tag in ("strong", "b") or _BOLD_STYLE.search(el.get("style") or ""):
                     self.bold_depth += 1
+                    bold_marked.add(el)
                 elif tag == "img":
                     self.images.append(el)
                 self.add(el.text)
             else:
                 if tag == "a":
                     self.link_depth -= 1
-                elif tag in ("strong", "b"):
+                elif el in bold_marked:
                     self.bold_depth -= 1
+                    bold_marked.discard(el)
                 elif tag in ("td", "th"):
                     self.parts.append(" ")
                 if el in self.data_cells:

@@ -10,21 +10,25 @@ from zonenews.clean.text import fold_traditional, match_key, normalize_space
 from zonenews.extract.blocks import Block, class_tokens
 
 CRUMB_TOKENS = frozenset(["breadcrumb", "breadcrumbs", "crumb", "crumbs", "position", "location", "weizhi", "dqwz", "curmb", "wz", "dangqian", "navpath", "path", "bread"])
-POSITION_LABEL = re.compile(
-    r"^\s*(?:当前位置|您的位置|你的位置|您现在的位置|你现在的位置|您当前的位置|当前的位置|所在位置|当前所在位置|位置)"
-    r"\s*[:：]?\s*"
-)
+# 当前位置 / 您的位置 / 您当前所在位置 / 你现在的位置 / 所在位置 ...
+POSITION_LABEL = re.compile(r"^\s*(?:您|你)?(?:当前|现在|目前)?(?:所在|所处)?的?位置\s*(?:是)?\s*[:：]?\s*")
 CRUMB_SEPARATOR = re.compile(r"\s*(?:>>|->|－>|>|»|›|＞|→|/|\\|＼)\s*")
 HOME_LABELS = frozenset({"首页", "主页", "网站首页", "返回首页", "home", "本站首页", "门户首页", "首頁"})
 LEAF_LABELS = frozenset({"正文", "详情", "内容", "正文内容", "详细内容", "文章内容", "浏览内容", "阅读正文", "详情页",
                          "查看内容", "信息详情", "新闻详情", "文章详情"})
 
 
+def _starts_at_home(text: str) -> bool:
+    """首页 > 新闻中心 > ...: a trail from the home link even without a label or a class."""
+    parts = CRUMB_SEPARATOR.split(fold_traditional(text), maxsplit=2)
+    return len(parts) == 3 and parts[0].replace(" ", "").lower() in HOME_LABELS
+
+
 def _crumb_element(blocks: list[Block]) -> etree._Element | None:
     for block in blocks:
         if block.hidden or not block.text or len(block.text) > 300:
             continue
-        if POSITION_LABEL.match(fold_traditional(block.text)):
+        if POSITION_LABEL.match(fold_traditional(block.text)) or _starts_at_home(block.text):
             return block.owner
         el: etree._Element | None = block.owner
         for _ in range(3):

@@ -32,8 +32,12 @@ STRONG_LABELS = frozenset((*SOURCE_LABELS, *AUTHOR_LABELS[:-1], *EDITOR_LABELS, 
 _ALL = sorted({*SOURCE_LABELS, *AUTHOR_LABELS, *EDITOR_LABELS, *DATE_LABELS, *COUNTER_LABELS,
                *DISCLOSURE_LABELS},
               key=len, reverse=True)
-# A label is followed by a colon; "文" needs one right after it and no letter before it.
-LABEL_RE = re.compile(r"(?:(?<![\u4e00-\u9fff])文|" + "|".join(x for x in _ALL if x != "文") + r")\s*[:：]")
+# A label is followed by a colon; "文" needs one right after it and no letter before it. In a
+# metadata table the label is a cell of its own, with no colon: a row reads "发布机构 XX 成文日期 YY",
+# so long labels standing alone between spaces count too.
+_CELL_LABELS = [x for x in _ALL if len(x) >= 3 and x in STRONG_LABELS]
+LABEL_RE = re.compile(r"(?:(?<![\u4e00-\u9fff])文|" + "|".join(x for x in _ALL if x != "文") + r")\s*[:：]"
+                      r"|(?:(?<=^)|(?<=\s))(?:" + "|".join(_CELL_LABELS) + r")(?=\s)")
 
 PLACEHOLDERS = frozenset(
     ["未知", "空", "无", "暂无", "佚名", "匿名", "admin", "administrator", "管理员", "超级管理员", "系统管理员", "网站管理员", "system", "null", "none", "-", "--", "不详", "本站编辑"]
@@ -72,3 +76,8 @@ def clean_value(value: str, *, allow_spaces: bool) -> str | None:
     if not value or value.lower() in PLACEHOLDERS or len(value) > 40:
         return None
     return value
+
+
+# Calls to action of WeChat public-account articles reposted on zone sites (lines and banners).
+SOCIAL_PROMPT = re.compile(r"点击蓝字|关注我们|长按识别|长按二维码|识别二维码|扫码关注|阅读原文|点个在看|点亮在看|"
+                           r"分享、点赞|点赞、在看|在看、分享|欢迎关注|一键关注")

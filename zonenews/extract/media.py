@@ -10,6 +10,7 @@ from lxml import etree
 
 from zonenews.clean.text import normalize_space
 from zonenews.extract.blocks import Block, class_tokens
+from zonenews.extract.labels import SOCIAL_PROMPT
 
 ATTACHMENT_EXTENSIONS = frozenset(
     ["pdf", "doc", "docx", "xls", "xlsx", "wps", "et", "zip", "rar", "7z", "ofd", "ppt", "pptx", "txt", "csv", "dps"]
@@ -30,11 +31,12 @@ def attachment_extension(url: str) -> str | None:
 
 
 def _image_url(img: etree._Element, base_url: str) -> str | None:
-    src = (img.get("src") or img.get("data-src") or img.get("data-original") or "").strip()
+    # Lazy-loading pages put a placeholder in src and the picture in data-src.
+    src = (img.get("data-src") or img.get("data-original") or img.get("data-lazy-src") or img.get("src") or "").strip()
     if not src or src.startswith(("data:", "javascript:")):
         return None
     probe = f"{src} {img.get('class') or ''} {img.get('id') or ''} {img.get('alt') or ''}"
-    if _JUNK_IMAGE.search(probe):
+    if _JUNK_IMAGE.search(probe) or SOCIAL_PROMPT.search(img.get("alt") or ""):
         return None
     for dim in ("width", "height"):
         value = (img.get(dim) or "").strip().rstrip("px")
@@ -71,7 +73,10 @@ def collect_images(run: list[Block], base_url: str) -> tuple[list[dict], set[int
             if not block.text and following is not None and following.text and _is_caption_block(following):
                 caption = following.text
                 caption_blocks.add(following.index)
-            images.append({"url": url, "caption": caption or _alt_caption(img)})
+            caption = caption or _alt_caption(img)
+            if caption and SOCIAL_PROMPT.search(caption):
+                continue  # a "follow us" banner, not a picture of the story
+            images.append({"url": url, "caption": caption})
     return images, caption_blocks
 
 

@@ -14,6 +14,8 @@ from zonenews.extract.document import meta_content
 
 # Separators CMSes put between the article title and the site name in <title>.
 TITLE_SEPARATORS = re.compile(r"\s*(?:_|\||｜|——|--|\s[-–—·]\s|::|－)\s*")
+# "标题-XX高新区" with a bare hyphen: split only when the tail reads like a site's name.
+SITE_SUFFIX = re.compile(r"^(.{4,}?)\s*[-－–]\s*([^-－–]{2,24}(?:区|网|府|会|园|站|心|局|委|门户|平台|官网))$")
 TITLE_TOKENS = frozenset(
     ["title", "tit", "bt", "biaoti", "headline", "heading", "articletitle", "newstitle", "arttitle", "detailtitle", "contenttitle", "wztitle", "xwbt", "h1"]
 )
@@ -49,6 +51,8 @@ def _is_title_like(block: Block) -> bool:
     parent = block.owner.getparent()
     if parent is not None and len(parent) == 1:  # <div class="title"><span>...</span></div>
         tokens |= class_tokens(parent)
+    if len(block.owner) == 1 and normalize_space(block.owner[0].text_content()) == block.text:
+        tokens |= class_tokens(block.owner[0])  # <td><span id="lblTitle">...</span></td>
     if tokens & SUBTITLE_TOKENS:
         return False
     return bool(tokens & TITLE_TOKENS) or (block.is_bold and block.centered)
@@ -78,6 +82,8 @@ def find_title(root: etree._Element, blocks: list[Block], body: tuple[int, int] 
     title_el = root.find(".//title")
     page_title = normalize_space(title_el.text_content()) if title_el is not None else ""
     segments = [s for s in TITLE_SEPARATORS.split(page_title) if s]
+    if len(segments) == 1 and (m := SITE_SUFFIX.match(page_title)):
+        segments = [m.group(1), m.group(2)]
     first_key = match_key(segments[0]) if segments else ""
     site_keys = {match_key(s) for s in segments[1:]}
     page_key = match_key(page_title)

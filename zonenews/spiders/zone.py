@@ -14,6 +14,7 @@ from scrapy.http import Response
 from zonenews.dedup.state import StateStore, open_state
 from zonenews.extract.document import EmptyPage, parse_html
 from zonenews.extract.encoding import decode_html
+from zonenews.extract.sniff import unreadable_reason
 from zonenews.items import PageItem
 from zonenews.spiders.links import Link, canonical_url, page_links
 from zonenews.stats import SKIPPED
@@ -135,12 +136,8 @@ class ZoneSpider(Spider):
         stats = self.crawler.stats
         content_type = response.headers.get(b"Content-Type", b"").decode("latin-1")
         body = response.body
-        if not body.strip():
-            stats.inc_value(SKIPPED + "empty")
-            return
-        if b"\x00" in body[:2048] or (content_type and "html" not in content_type.lower()
-                                      and body.lstrip()[:1] != b"<"):
-            stats.inc_value(SKIPPED + "not_html")
+        if reason := unreadable_reason(body, content_type):
+            stats.inc_value(SKIPPED + reason)
             return
         text, _encoding = decode_html(body, content_type)
         try:
