@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from collections import Counter
 from collections.abc import AsyncIterator, Iterator
@@ -27,6 +28,18 @@ def _host(url: str) -> str:
     return (urlsplit(url).netloc or "").lower()
 
 
+def is_private_host(netloc: str) -> bool:
+    """A loopback, private or link-local address (or localhost): never reached from a public site."""
+    host = netloc.rsplit(":", 1)[0].strip("[]") if netloc.count(":") <= 1 or netloc.startswith("[") else netloc
+    if host in ("localhost", "localhost.localdomain") or host.endswith(".localhost"):
+        return True
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return address.is_private or address.is_loopback or address.is_link_local or address.is_reserved
+
+
 class ZoneSpider(Spider):
     name = "zone"
     custom_settings: ClassVar[dict[str, Any]] = {"DEPTH_LIMIT": 0}  # depth is counted here: pagination does not deepen a crawl
@@ -50,7 +63,12 @@ class ZoneSpider(Spider):
         self.zone = zone
         if isinstance(allowed_hosts, str):
             allowed_hosts = [h for h in allowed_hosts.split(",") if h]
-        self.allowed_hosts = {_host(u) for u in self.start_urls} | {h.lower() for h in allowed_hosts or []}
+        start_hosts = {_host(u) for u in self.start_urls}
+        # A crawl of public sites never enters a private or loopback address, whatever links or
+        # profiles say; starting from one (a test site, an intranet) allows them.
+        self.private_ok = any(is_private_host(h) for h in start_hosts)
+        extra = {h.lower() for h in allowed_hosts or []}
+        self.allowed_hosts = start_hosts | {h for h in extra if self.private_ok or not is_private_host(h)}
         # Scrapy's offsite middleware also stops redirects to other hosts.
         self.allowed_domains = sorted({h.split(":")[0] for h in self.allowed_hosts})
         self.pages_per_host: Counter[str] = Counter()
