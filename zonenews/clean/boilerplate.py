@@ -19,8 +19,11 @@ TOOLBAR_WORDS = (
     "打印本页", "打印此页", "打印文章", "打印本文", "打印", "关闭窗口", "关闭本页", "关闭", "返回顶部", "返回列表", "返回",
     "加入收藏", "收藏本页", "收藏", "保存本页", "无障碍", "长者模式", "关怀版", "适老化", "繁体", "简体", "繁體",
     "English", "字号", "字体", "大", "中", "小", "默认", "分享", "纠错", "我要纠错", "A+", "A-", "Top",
+    "打印版本", "打印页面", "回到顶部", "顶部", "打印该页", "打印正文", "返回上页", "返回上一页", "返回首页", "关闭页面", "保存页面",
+    "Print", "Close", "Close window", "Font size", "Font", "Large", "Medium", "Small", "Share", "Back",
+    "Back to top", "Bookmark", "Email", "E-mail", "Save", "Print this page", "Text size",
 )
-_TOOLBAR = re.compile("|".join(sorted(map(re.escape, TOOLBAR_WORDS), key=len, reverse=True)))
+_TOOLBAR = re.compile("|".join(sorted(map(re.escape, TOOLBAR_WORDS), key=len, reverse=True)), re.I)
 _BRACKETS_AND_SEPARATORS = re.compile(r"[\s\[\]【】()（）|｜丨:：/,，、·•>\-_]+")
 
 _SHARE = re.compile(r"^[\[【]?\s*(?:分享到|分享至|分享：|分享:|一键分享|扫一扫|微信扫一扫|手机扫一扫|扫描二维码|用手机扫|"
@@ -36,7 +39,11 @@ _COPYRIGHT = re.compile(r"版权所有|Copyright|©|ICP备|ICP证|公网安备|�
                         r"浏览器浏览|分辨率|网站地图|政府网站找错|主办：|承办：", re.I)
 _COMMENT = re.compile(r"^(?:发表评论|网友评论|我要评论|评论区|全部评论|请文明发言|验证码|查看评论|已有\d+人)")
 _EDITOR = re.compile(r"^[\[【(（]?\s*(?:责任编辑|编辑|责编|审核|校对|初审|复审|终审|审校|签发|值班编辑)\s*[:：]")
-_ATTACHMENT_LABEL = re.compile(r"^(?:附件|相关附件|附件下载|附件列表|下载附件)\s*[:：]?$")
+_ATTACHMENT_LABEL = re.compile(r"^(?:附件|相关附件|附件下载|附件列表|下载附件|attachments?|annex(?:es)?|downloads?)"
+                               r"\s*[:：]?$", re.I)
+# Reprint notices, permalinks and forum edit stamps.
+_REPRINT = re.compile(r"^[\[【(（]?\s*(?:本文链接|原文链接|本文地址|文章链接|转载请注明|转载请保留|版权声明|免责声明|"
+                      r"本站部分文章|本文来源于网络|如有侵权)|^本帖最后由.{1,40}编辑$")
 _COUNTER = re.compile(r"^(?:点击|浏览|阅读|访问)(?:数|量|次数)?\s*[:：]?\s*\d*\s*次?$")
 _DATE_ONLY = re.compile(r"^[\[【(（]?\s*(?:(?:发布)?(?:时间|日期)\s*[:：]\s*)?" + DATE_RE.pattern + r"\s*[\]】)）]?$")
 
@@ -79,6 +86,7 @@ RULES: tuple[tuple[str, Callable[[str], bool]], ...] = (
     ("comment", lambda line: bool(_COMMENT.match(line)) and len(line) <= 60),
     ("editor_line", lambda line: bool(_EDITOR.match(line)) and len(line) <= 60),
     ("attachment_label", lambda line: bool(_ATTACHMENT_LABEL.match(line))),
+    ("reprint_notice", lambda line: bool(_REPRINT.match(line)) and len(line) <= 160),
 )
 
 

@@ -59,9 +59,12 @@ class RawArticle:
     encoding: str | None = None
 
 
-def _labelled_fields(lines: list[str]) -> dict[str, str]:
+def _labelled_fields(lines: list[str], body_lines: list[str]) -> dict[str, str]:
+    """source/author/editor from meta lines near the title, then from body lines that open with
+    a label (责任编辑：XX at the end; not "转载请注明来源：XX" inside a notice)."""
     found: dict[str, str] = {}
-    for line in lines:
+    opening = [line for line in body_lines if (m := LABEL_RE.search(line)) and m.start() <= 2]
+    for line in lines + opening:
         if not LABEL_RE.search(line):
             continue
         for label, value in labelled_values(line):
@@ -92,6 +95,44 @@ def _css_elements(root: etree._Element, css: str | None) -> list[etree._Element]
 def _within(blocks: list[Block], elements: list[etree._Element]) -> list[Block]:
     inside = {id(d) for el in elements for d in el.iter()}
     return [b for b in blocks if id(b.owner) in inside]
+
+
+def spaced_text(block: Block) -> str:
+    """A meta line with its pieces apart: 来源：X<i></i>文：Y reads "来源：X 文：Y", not "来源：X文：Y"."""
+    if len(block.owner) == 0 or len(block.text) > 200:
+        return block.text
+    pieces = [normalize_space(t) for t in block.owner.itertext()]
+    joined = " ".join(p for p in pieces if p)
+    return joined if len(joined) <= len(block.text) + 40 else block.text
+
+
+def _common_ancestor(elements: list[etree._Element]) -> etree._Element | None:
+    """The innermost element holding them all; None when that is the whole page."""
+    if not elements:
+        return None
+    chain = list(elements[0].iterancestors())
+    common = {id(elements[0]): 0} | {id(a): n + 1 for n, a in enumerate(chain)}
+    lineup = [elements[0], *chain]
+    depth = 0
+    for el in elements[1:]:
+        node: etree._Element | None = el
+        while node is not None and id(node) not in common:
+            node = node.getparent()
+        if node is None:
+            return None
+        depth = max(depth, common[id(node)])
+    found = lineup[depth]
+    return None if found.tag in ("body", "html") else found
+
+
+def _only_captions(text: str, captions: set[str]) -> bool:
+    """A line made of image captions only (a row of captioned pictures)."""
+    if not captions:
+        return False
+    rest = text
+    for caption in captions:
+        rest = rest.replace(caption, "")
+    return not match_key(rest)
 
 
 # Blocks just above the title still searched for a date and labels (政府信息公开 metadata tables).
@@ -160,17 +201,19 @@ def extract_tree(root: etree._Element, url: str, today: date,
 
     end = run[-1].index + 1 if run else 0
     trailing = [b for b in blocks[end:end + TRAILING_WINDOW] if not b.hidden]
-    meta_lines = [b.text for b in header + before] + [b.text for b in run + trailing if len(b.text) <= 80]
-    fields = _labelled_fields(meta_lines)
+    fields = _labelled_fields([spaced_text(b) for b in header + before],
+                              [b.text for b in run + trailing if len(b.text) <= 80])
     if "source" not in fields and meta_source:
         fields["source"] = clean_value(meta_source, allow_spaces=False) or ""
 
-    images, caption_idx = collect_images(run, url)
+    skip = frozenset(id(img) for b in blocks if b.hidden or b.boilerplate for img in b.images)
+    scope = _common_ancestor([b.owner for b in run] + ([title.block.owner] if title.block is not None else []))
+    images, captions = collect_images(run, url, scope, skip)
     attachments, attachment_idx = collect_attachments(run + [b for b in trailing if not b.boilerplate], url)
     first = first_paragraph(run)
     paragraphs = []
     for pos, block in enumerate(run):
-        if not block.text or block.index in caption_idx or block.index in attachment_idx:
+        if not block.text or block.index in attachment_idx or _only_captions(block.text, captions):
             continue
         if pos < first and (block.index in header_idx and (block.is_heading or is_subtitle_block(block))):
             continue  # 引题/副题 and headings between the title and the first paragraph
@@ -178,8 +221,10 @@ def extract_tree(root: etree._Element, url: str, today: date,
 
     title_el = root.find(".//title")
     site_names = set()
-    if title_el is not None:
-        site_names = {match_key(s) for s in TITLE_SEPARATORS.split(title_el.text_content() or "")[1:]}
+    if title_el is not None:  # every segment of <title> but the article's (the longest)
+        segments = [s for s in TITLE_SEPARATORS.split(title_el.text_content() or "") if s.strip()]
+        main = max(segments, key=len) if segments else ""
+        site_names = {match_key(s) for s in segments if s is not main}
     run_chars = sum(len(b.text) for b in run) or 1
     return RawArticle(
         url=url,
@@ -188,7 +233,7 @@ def extract_tree(root: etree._Element, url: str, today: date,
         source=fields.get("source") or None,
         author=fields.get("author"),
         editor=fields.get("editor"),
-        category=find_category(blocks, title.text, site_names),
+        category=find_category(blocks, title.text, site_names, run[0].index if run else len(blocks)),
         paragraphs=paragraphs,
         images=images,
         attachments=attachments,

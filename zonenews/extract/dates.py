@@ -18,13 +18,25 @@ DATE_RE = re.compile(
     r"(?<!\d)(?P<y>(?:19|20)\d{2})\s*(?P<sep>[-/.年])\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})(?!\d)\s*日?"
     r"(?:[T\s]*(?P<H>\d{1,2})\s*[:：时]\s*(?P<M>\d{2})(?:\s*[:：分]\s*(?P<S>\d{2}))?)?"
 )
+_MONTHS = {m: n for n, names in enumerate((
+    ("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"), ("may",), ("jun", "june"),
+    ("jul", "july"), ("aug", "august"), ("sep", "sept", "september"), ("oct", "october"), ("nov", "november"),
+    ("dec", "december")), start=1) for m in names}
+_MONTH = "|".join(sorted(_MONTHS, key=len, reverse=True))
+# English pages: "Mar 18, 2020", "March 18, 2020 10:30", "18 March 2020".
+EN_DATE_RE = re.compile(
+    rf"(?<![A-Za-z])(?:(?P<mon>{_MONTH})\.?\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>(?:19|20)\d{{2}})"
+    rf"|(?P<d2>\d{{1,2}})\s+(?P<mon2>{_MONTH})\.?,?\s+(?P<y2>(?:19|20)\d{{2}}))"
+    r"(?:,?\s+(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2}))?)?", re.I)
+
 # What may stand right before a date for it to count as labelled: the publish date first, then
 # any date label (成文日期, 更新时间, a bare 时间 ...).
 PUBLISH_LABEL = re.compile(
-    r"(?:发布时间|发布日期|发表时间|发布于|生成日期|(?<!成文)(?<!更新)(?<!发文)日期)\s*[:：]?\s*[\[【(（]?\s*$")
+    r"(?:发布时间|发布日期|发表时间|发布于|生成日期|(?<!成文)(?<!更新)(?<!发文)日期|release\s+date|publish\s+date|"
+    r"published|(?<![a-z])date)\s*[:：]?\s*[\[【(（]?\s*$", re.I)
 ANY_DATE_LABEL = re.compile(
-    r"(?:发布时间|发布日期|发表时间|发文日期|成文日期|生成日期|更新时间|发布于|日期|时间|Date|date)\s*[:：]?\s*"
-    r"[\[【(（]?\s*$")
+    r"(?:发布时间|发布日期|发表时间|发文日期|成文日期|生成日期|更新时间|发布于|日期|时间|date|updated|posted|"
+    r"published|time)\s*[:：]?\s*[\[【(（]?\s*$", re.I)
 
 # Dates in article URLs, most specific first.
 URL_DATE_PATTERNS = (
@@ -59,13 +71,27 @@ def format_match(m: re.Match[str], today: date) -> str | None:
 
 def find_date(text: str, today: date, label: re.Pattern[str] | None = None) -> str | None:
     """The first valid date in text; with a label pattern, only one right after such a label."""
-    for m in DATE_RE.finditer(text):
-        if label is not None and not label.search(fold_traditional(text[max(0, m.start() - 12):m.start()])):
-            continue
-        found = format_match(m, today)
-        if found:
-            return found
+    for pattern in (DATE_RE, EN_DATE_RE):
+        for m in pattern.finditer(text):
+            if label is not None and not label.search(fold_traditional(text[max(0, m.start() - 16):m.start()])):
+                continue
+            found = format_match(m, today) if pattern is DATE_RE else _format_english(m, today)
+            if found:
+                return found
     return None
+
+
+def _format_english(m: re.Match[str], today: date) -> str | None:
+    month = _MONTHS[(m["mon"] or m["mon2"]).lower()]
+    try:
+        d = date(int(m["y"] or m["y2"]), month, int(m["d"] or m["d2"]))
+    except ValueError:
+        return None
+    if not _valid(d, today):
+        return None
+    if m["H"] is None or int(m["H"]) > 23 or int(m["M"]) > 59:
+        return d.isoformat()
+    return f"{d.isoformat()}T{int(m['H']):02d}:{m['M']}" + (f":{m['S']}" if m["S"] else "") + "+08:00"
 
 
 def parse_machine_date(value: str, today: date) -> str | None:

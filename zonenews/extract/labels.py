@@ -13,37 +13,51 @@ import re
 
 from zonenews.clean.text import fold_traditional
 
-# Labels are matched on text passed through fold_traditional, so Big5 sites' 來源 counts as 来源.
-SOURCE_LABELS = ("信息来源", "文章来源", "来源单位", "供稿单位", "发布机构", "来源", "稿源", "出处", "供稿")
-AUTHOR_LABELS = ("撰稿人", "撰稿", "作者", "记者", "通讯员", "文")
-EDITOR_LABELS = ("责任编辑", "责编", "编辑")
+# Labels are matched on text passed through fold_traditional (Big5 sites' 來源 counts as 来源),
+# English ones case-insensitively (English versions of zone sites).
+SOURCE_LABELS = ("信息来源", "文章来源", "来源单位", "供稿单位", "发布机构", "来源", "稿源", "出处", "供稿", "source")
+AUTHOR_LABELS = ("撰稿人", "撰稿", "作者", "记者", "通讯员", "author", "written by", "文")
+EDITOR_LABELS = ("责任编辑", "责编", "编辑", "editor", "edited by")
 DATE_LABELS = ("发布时间", "发布日期", "发表时间", "生成日期", "发文日期", "成文日期", "更新时间", "发布于",
-               "发佈时间", "日期", "时间")
+               "发佈时间", "release date", "publish date", "published", "updated", "posted", "日期", "时间",
+               "date", "time")
 COUNTER_LABELS = ("点击数", "点击量", "点击率", "点击", "浏览次数", "浏览量", "浏览", "阅读次数", "阅读量",
-                  "阅读", "访问量", "访问次数", "字号", "字体", "发布者", "发布人", "审核", "校对")
+                  "阅读", "访问量", "访问次数", "字号", "字体", "发布者", "发布人", "审核", "校对", "摄影",
+                  "views", "hits", "clicks", "font size", "photo by", "photo")
 # The metadata table of 政府信息公开 pages (索引号, 文号, 主题分类 ...).
 DISCLOSURE_LABELS = ("索引号", "发文字号", "文号", "主题分类", "体裁分类", "组配分类", "服务对象", "公开方式",
                      "公开范围", "公开时限", "有效性", "发文机关", "所属机构", "信息分类", "关键词", "主题词")
 # Labels that mark a line as a meta line even when alone on a short line.
-STRONG_LABELS = frozenset((*SOURCE_LABELS, *AUTHOR_LABELS[:-1], *EDITOR_LABELS, *DATE_LABELS[:-2],
+STRONG_LABELS = frozenset((*SOURCE_LABELS, *AUTHOR_LABELS[:-1], *EDITOR_LABELS, *DATE_LABELS[:-4],
                            *DISCLOSURE_LABELS, "点击数", "点击量", "点击", "浏览次数", "阅读次数", "访问量",
-                           "发布者", "发布人"))
+                           "发布者", "发布人", "views", "hits"))
 
 _ALL = sorted({*SOURCE_LABELS, *AUTHOR_LABELS, *EDITOR_LABELS, *DATE_LABELS, *COUNTER_LABELS,
-               *DISCLOSURE_LABELS},
-              key=len, reverse=True)
-# A label is followed by a colon; "文" needs one right after it and no letter before it. In a
-# metadata table the label is a cell of its own, with no colon: a row reads "发布机构 XX 成文日期 YY",
-# so long labels standing alone between spaces count too.
-_CELL_LABELS = [x for x in _ALL if len(x) >= 3 and x in STRONG_LABELS]
-LABEL_RE = re.compile(r"(?:(?<![\u4e00-\u9fff])文|" + "|".join(x for x in _ALL if x != "文") + r")\s*[:：]"
-                      r"|(?:(?<=^)|(?<=\s))(?:" + "|".join(_CELL_LABELS) + r")(?=\s)")
+               *DISCLOSURE_LABELS}, key=len, reverse=True)
+_CJK_LABELS = [x for x in _ALL if not x.isascii() and x != "文"]
+_LATIN_LABELS = [x for x in _ALL if x.isascii()]
+# A label is followed by a colon. "文" needs no letter before it and takes "文/王琳" too, as photo
+# credits write it; English labels stand as words. In a metadata table the label is a cell of its
+# own, with no colon ("发布机构 XX 成文日期 YY"), so long labels standing alone between spaces count too.
+_CELL_LABELS = [x for x in _ALL if len(x) >= 3 and x in STRONG_LABELS and not x.isascii()]
+LABEL_RE = re.compile(
+    r"(?<![\u4e00-\u9fff])[文图]\s*[:：/]|(?:" + "|".join(_CJK_LABELS) + r")\s*[:：]"
+    r"|(?<![A-Za-z])(?:" + "|".join(x.replace(" ", r"\s+") for x in _LATIN_LABELS) + r")\s*[:：]"
+    r"|(?:(?<=^)|(?<=\s))(?:" + "|".join(_CELL_LABELS) + r")(?=\s)", re.I)
+
+
+def label_name(match: re.Match[str]) -> str:
+    """The label of a LABEL_RE match, as the label lists spell it."""
+    return " ".join(match.group(0).rstrip(":：/ ").split()).lower()
+
 
 PLACEHOLDERS = frozenset(
     ["未知", "空", "无", "暂无", "佚名", "匿名", "admin", "administrator", "管理员", "超级管理员", "系统管理员", "网站管理员", "system", "null", "none", "-", "--", "不详", "本站编辑"]
 )
 
 _VALUE_TRIM = " \t|｜丨/\\【】[]()（）<>《》,，;；.。·•"
+# A value ends at a clause break: "来源：XX，谢谢合作" is a notice, its source is XX.
+_VALUE_END = re.compile(r"[，,。；;！!？?]|\s[·•|｜丨/]\s")
 
 
 def labelled_values(line: str) -> list[tuple[str, str]]:
@@ -52,7 +66,7 @@ def labelled_values(line: str) -> list[tuple[str, str]]:
     pairs = []
     for i, m in enumerate(matches):
         end = matches[i + 1].start() if i + 1 < len(matches) else len(line)
-        label = m.group(0).rstrip(":： ").strip()  # the folded label; the value stays as printed
+        label = label_name(m)  # the folded label; the value stays as printed
         pairs.append((label, line[m.end():end].strip(_VALUE_TRIM)))
     return pairs
 
@@ -60,20 +74,22 @@ def labelled_values(line: str) -> list[tuple[str, str]]:
 def label_count(line: str) -> tuple[int, int, bool]:
     """(labels, strong labels) a line carries, and whether it starts with a strong one."""
     line = fold_traditional(line)
-    labels = [m.group(0).rstrip(":： ").strip() for m in LABEL_RE.finditer(line)]
+    labels = [label_name(m) for m in LABEL_RE.finditer(line)]
     head = line.lstrip(" [【(（").strip()
     first = LABEL_RE.match(head)
-    starts_strong = bool(first) and first.group(0).rstrip(":： ").strip() in STRONG_LABELS
+    starts_strong = bool(first) and label_name(first) in STRONG_LABELS
     return len(labels), sum(lbl in STRONG_LABELS for lbl in labels), starts_strong
 
 
 def clean_value(value: str, *, allow_spaces: bool) -> str | None:
     """A field value, or None when it is empty or a placeholder such as 未知 or admin."""
-    value = value.strip(_VALUE_TRIM)
-    if not allow_spaces or len(value) > 30:
+    value = _VALUE_END.split(value.strip(_VALUE_TRIM), maxsplit=1)[0]
+    if value.isascii():  # English values are words with spaces between them
+        value = value if len(value) <= 80 else ""
+    elif not allow_spaces or len(value) > 30:
         value = value.split(" ")[0]
     value = value.strip(_VALUE_TRIM)
-    if not value or value.lower() in PLACEHOLDERS or len(value) > 40:
+    if not value or value.lower() in PLACEHOLDERS or (len(value) > 40 and not value.isascii()):
         return None
     return value
 

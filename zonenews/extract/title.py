@@ -84,11 +84,16 @@ def find_title(root: etree._Element, blocks: list[Block], body: tuple[int, int] 
     segments = [s for s in TITLE_SEPARATORS.split(page_title) if s]
     if len(segments) == 1 and (m := SITE_SUFFIX.match(page_title)):
         segments = [m.group(1), m.group(2)]
-    first_key = match_key(segments[0]) if segments else ""
-    site_keys = {match_key(s) for s in segments[1:]}
+    # The article's part of <title> is its longest segment ("站点--标题" and "标题_栏目_站点" alike);
+    # the shorter ones name the site and its sections.
+    main = max(segments, key=len) if segments else ""
+    main_key = match_key(main)
+    site_keys = {match_key(s) for s in segments if s is not main}
     page_key = match_key(page_title)
     meta_title = meta_content(root, "ArticleTitle", "og:title", "twitter:title") or _ld_headline(root)
-    meta_key = match_key(TITLE_SEPARATORS.split(meta_title)[0]) if meta_title else ""
+    if meta_title:
+        meta_title = max(TITLE_SEPARATORS.split(meta_title), key=len) or meta_title
+    meta_key = match_key(meta_title or "")
 
     best: tuple[float, Block] | None = None
     for block in blocks:
@@ -98,14 +103,14 @@ def find_title(root: etree._Element, blocks: list[Block], body: tuple[int, int] 
         if not key or key in site_keys:
             continue
         score = _proximity(block, body)
-        if meta_title and key in (meta_key, match_key(meta_title)):
+        if meta_key and key == meta_key:
             score += 10
-        elif key == first_key:
+        elif key == main_key:
             # A <title> with no separator may be the site name alone, matched by the logo.
             score += 10 if site_keys else (0 if block.boilerplate else 5)
         elif len(key) >= 4 and (key in page_key or (meta_key and key in meta_key)):
             score += 6
-        elif len(key) >= 8 and (first_key.startswith(key[:8]) or meta_key.startswith(key[:8])) and (
+        elif len(key) >= 8 and (main_key.startswith(key[:8]) or meta_key.startswith(key[:8])) and (
                 block.is_heading or len(key) <= 60):
             score += 4
         score += {"h1": 3, "h2": 2, "h3": 1}.get(block.tag, 0.5)
@@ -115,7 +120,7 @@ def find_title(root: etree._Element, blocks: list[Block], body: tuple[int, int] 
     if best and best[0] >= 6:
         return TitleMatch(best[1].text, best[1])
     if meta_title:
-        return TitleMatch(normalize_space(TITLE_SEPARATORS.split(meta_title)[0]) or meta_title, None)
+        return TitleMatch(normalize_space(meta_title), None)
     if best and best[0] >= 2.5 and not best[1].boilerplate:
         return TitleMatch(best[1].text, best[1])
-    return TitleMatch(segments[0] if segments else None, None)
+    return TitleMatch(main or None, None)
