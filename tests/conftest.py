@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from tests.redis_server import redis_server  # noqa: F401 - the session's real redis-server, a fixture
 from zonenews.demo import serve_demo_site
 from zonenews.devserver import StaticSite
 

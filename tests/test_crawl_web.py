@@ -112,3 +112,22 @@ def test_second_site_not_contacted_when_crawling_one(tmp_path: Path) -> None:
         assert proc.returncode == 0, proc.stderr[-2000:]
         others = {name: len(site.requests) for name, site in group.sites.items() if name != "hanweb"}
     assert not any(others.values()), others  # hanweb links and 301s to portal; neither is followed
+
+
+def test_robots_txt_holds_for_every_start_url_of_a_host(tmp_path: Path) -> None:
+    """Scrapy 2.19 hands a host's robots.txt only to the first request waiting for it; the others
+    went ahead as if there were none (zonenews.middlewares.SharedRobotsTxtMiddleware fixes it)."""
+    from zonenews.devserver import StaticSite
+
+    (tmp_path / "private").mkdir()
+    (tmp_path / "robots.txt").write_text("User-agent: *\nDisallow: /private/\n")
+    for name in ("index.html", "a.html", "b.html", "private/p.html", "private/q.html"):
+        (tmp_path / name).write_text("<html><body><p>页面</p></body></html>", "utf-8")
+    with StaticSite(tmp_path) as site:
+        urls = [site.url(p) for p in ("/", "/a.html", "/private/p.html", "/b.html", "/private/q.html")]
+        proc = run_cli("crawl", *urls, "-O", str(tmp_path / "o.jsonl"), "-q", "-s", "AUTOTHROTTLE_ENABLED=0",
+                       "-s", "DOWNLOAD_DELAY=0")
+        requests = list(site.requests)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert "/robots.txt" in requests and "/a.html" in requests
+    assert not [r for r in requests if r.startswith("/private/")], requests

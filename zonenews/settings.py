@@ -12,6 +12,10 @@ USER_AGENT = os.environ.get(
 )
 
 ROBOTSTXT_OBEY = True
+DOWNLOADER_MIDDLEWARES = {  # see zonenews/middlewares.py for why
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "zonenews.middlewares.SharedRobotsTxtMiddleware": 100,
+}
 AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 1.0
 AUTOTHROTTLE_MAX_DELAY = 30.0

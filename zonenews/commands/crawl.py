@@ -22,8 +22,9 @@ from zonenews.commands import (
     check_writable,
     output_settings,
     print_summary,
+    project_settings,
 )
-from zonenews.distributed import add_redis_options, apply_redis_settings, spider_class
+from zonenews.distributed import add_redis_options, apply_redis_settings, redis_url_of, spider_class
 from zonenews.stats import DUPLICATES, SKIPPED, WRITTEN
 
 if TYPE_CHECKING:
@@ -98,8 +99,14 @@ def build_jobs(args: argparse.Namespace) -> list[CrawlJob]:
             check_url(url)
         jobs.append(CrawlJob(_safe_name(urlsplit(urls[0]).netloc), {
             "start_urls": urls, "zone": args.zone, "allowed_hosts": args.allow_host}))
+    if not jobs and redis_url_of(project_settings(args.set), args):
+        # A worker of a distributed crawl takes its start URLs from Redis.
+        jobs.append(CrawlJob("redis", {"start_urls": [], "zone": args.zone, "allowed_hosts": args.allow_host}))
     if not jobs:
         raise UsageError("give a start URL, a profile name, or --all")
+    if len(jobs) > 1 and redis_url_of(project_settings(args.set), args):
+        raise UsageError("--redis shares one crawl: run one profile (or one set of start URLs) per crawl, "
+                         "or give each its own --redis-prefix in separate runs")
     return jobs
 
 
@@ -159,10 +166,10 @@ def run(args: argparse.Namespace) -> int:
     if args.quiet:
         settings.set("LOG_LEVEL", "WARNING", priority="cmdline")
     settings.set("ZONENEWS_RUN_ID", uuid.uuid4().hex, priority="cmdline")
+    apply_redis_settings(settings, args)  # first: with Redis, the run state lives there
     state = _open_state(settings, args)
     if args.jobdir:
         settings.set("JOBDIR", args.jobdir, priority="cmdline")
-    apply_redis_settings(settings, args)
     run_jobs(settings, jobs)
     for job in jobs:
         if len(jobs) > 1:
