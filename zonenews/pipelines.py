@@ -29,6 +29,7 @@ logger = logging.getLogger(__name__)
 # An article has a title, a date, this much body text, and few links in its body run.
 MIN_BODY_CHARS = 40
 MAX_RUN_LINK_DENSITY = 0.35
+MAX_DATED_LINKS = 3  # more dated headline links in the body run than this: a list page
 
 
 def skip(stats: Stats, reason: str, url: str) -> DropItem:
@@ -89,7 +90,8 @@ class CleanPipeline(_Pipeline):
         url = page.url
         if not record["title"]:
             raise skip(self.stats, "no_title", url)
-        if len(record["body"]) < MIN_BODY_CHARS or raw.run_link_density > MAX_RUN_LINK_DENSITY:
+        if (len(record["body"]) < MIN_BODY_CHARS or raw.run_link_density > MAX_RUN_LINK_DENSITY
+                or raw.dated_links > MAX_DATED_LINKS):
             raise skip(self.stats, "not_article", url)
         if not record["published_at"] and not self.settings.getbool("ZONENEWS_ALLOW_UNDATED"):
             raise skip(self.stats, "not_article", url)

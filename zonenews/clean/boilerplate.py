@@ -9,17 +9,17 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from zonenews.clean.text import fold_traditional
+from zonenews.clean.text import fold_traditional, normalize_space
 from zonenews.extract.breadcrumb import CRUMB_SEPARATOR, HOME_LABELS, POSITION_LABEL
 from zonenews.extract.dates import DATE_RE
-from zonenews.extract.labels import SOCIAL_PROMPT, label_count
+from zonenews.extract.labels import LABEL_RE, SOCIAL_PROMPT, label_count, label_name
 
 # Words that make up toolbars: a line of nothing but these (and brackets) is chrome.
 TOOLBAR_WORDS = (
     "打印本页", "打印此页", "打印文章", "打印本文", "打印", "关闭窗口", "关闭本页", "关闭", "返回顶部", "返回列表", "返回",
     "加入收藏", "收藏本页", "收藏", "保存本页", "无障碍", "长者模式", "关怀版", "适老化", "繁体", "简体", "繁體",
     "English", "字号", "字体", "大", "中", "小", "默认", "分享", "纠错", "我要纠错", "A+", "A-", "Top",
-    "打印版本", "打印页面", "回到顶部", "顶部", "打印该页", "打印正文", "返回上页", "返回上一页", "返回首页", "关闭页面", "保存页面",
+    "打印版本", "打印页面", "回到顶部", "顶部", "在看", "点赞", "转发", "收藏", "评论", "打印该页", "打印正文", "返回上页", "返回上一页", "返回首页", "关闭页面", "保存页面",
     "Print", "Close", "Close window", "Font size", "Font", "Large", "Medium", "Small", "Share", "Back",
     "Back to top", "Bookmark", "Email", "E-mail", "Save", "Print this page", "Text size",
 )
@@ -40,11 +40,15 @@ _COPYRIGHT = re.compile(r"版权所有|Copyright|©|ICP备|ICP证|公网安备|�
 _COMMENT = re.compile(r"^(?:发表评论|网友评论|我要评论|评论区|全部评论|请文明发言|验证码|查看评论|已有\d+人)")
 _EDITOR = re.compile(r"^[\[【(（]?\s*(?:责任编辑|编辑|责编|审核|校对|初审|复审|终审|审校|签发|值班编辑)\s*[:：]")
 _ATTACHMENT_LABEL = re.compile(r"^(?:附件|相关附件|附件下载|附件列表|下载附件|attachments?|annex(?:es)?|downloads?)"
-                               r"\s*[:：]?$", re.I)
+                               r"\s*[:：]?$|^.{0,12}(?:下载|附件)\s*[:：]$", re.I)
 # Reprint notices, permalinks and forum edit stamps.
 _REPRINT = re.compile(r"^[\[【(（]?\s*(?:本文链接|原文链接|本文地址|文章链接|转载请注明|转载请保留|版权声明|免责声明|"
                       r"本站部分文章|本文来源于网络|如有侵权)|^本帖最后由.{1,40}编辑$")
 _COUNTER = re.compile(r"^(?:点击|浏览|阅读|访问)(?:数|量|次数)?\s*[:：]?\s*\d*\s*次?$")
+_COUNTER_ANYWHERE = re.compile(r"(?:点击|浏览|阅读|访问)(?:数|量|次数)?\s*[:：]?\s*\d+|\d+\s*(?:次浏览|人阅读|次阅读)")
+# A label line is a meta line when short, unless its label is a bare 时间/日期 (notices write
+# "时间：2020年3月10日" as text).
+_WEAK_LABELS = frozenset({"时间", "日期", "date", "time"})
 _DATE_ONLY = re.compile(r"^[\[【(（]?\s*(?:(?:发布)?(?:时间|日期)\s*[:：]\s*)?" + DATE_RE.pattern + r"\s*[\]】)）]?$")
 
 
@@ -62,8 +66,12 @@ def _is_meta(line: str) -> bool:
         return False
     count, strong, starts_strong = label_count(line)
     has_date = bool(DATE_RE.search(line))
-    return (count >= 2 and strong >= 1) or (strong >= 1 and has_date) or (starts_strong and len(line) <= 50) \
-        or bool(_COUNTER.match(line))
+    if (count >= 2 and strong >= 1) or (strong >= 1 and has_date) or (starts_strong and len(line) <= 50):
+        return True
+    if _COUNTER.match(line) or (has_date and len(line) <= 60 and _COUNTER_ANYWHERE.search(line)):
+        return True
+    first = LABEL_RE.match(line.lstrip(" [【(（"))
+    return bool(first) and len(line) <= 40 and label_name(first) not in _WEAK_LABELS
 
 
 def _is_toolbar(line: str) -> bool:
@@ -91,8 +99,11 @@ RULES: tuple[tuple[str, Callable[[str], bool]], ...] = (
 
 
 def boilerplate_rule(line: str) -> str | None:
-    """Name of the first rule that calls this line chrome, or None for article text."""
-    line = fold_traditional(line)
+    """Name of the first rule that calls this line chrome, or None for article text.
+
+    The line is normalised first (lines from a page already are): the rules' `\\s*` around
+    separators take quadratic time on a long run of spaces."""
+    line = fold_traditional(normalize_space(line))
     for name, rule in RULES:
         if rule(line):
             return name
@@ -101,7 +112,7 @@ def boilerplate_rule(line: str) -> str | None:
 
 def is_header_date(line: str) -> bool:
     """A line that is only a date (and maybe its label): meta when it stands above the body."""
-    return bool(_DATE_ONLY.match(line))
+    return bool(_DATE_ONLY.match(normalize_space(line)))
 
 
 # Lines mostly made of link text are navigation or related lists.

@@ -16,7 +16,14 @@ from zonenews.clean.text import match_key, normalize_space
 from zonenews.extract.blocks import Block, drop_unseen, linearize
 from zonenews.extract.breadcrumb import find_category
 from zonenews.extract.content import densest_run, first_paragraph
-from zonenews.extract.dates import ANY_DATE_LABEL, PUBLISH_LABEL, date_from_markup, date_from_url, find_date
+from zonenews.extract.dates import (
+    ANY_DATE_LABEL,
+    DATE_RE,
+    PUBLISH_LABEL,
+    date_from_markup,
+    date_from_url,
+    find_date,
+)
 from zonenews.extract.document import meta_content, parse_html
 from zonenews.extract.encoding import decode_html
 from zonenews.extract.labels import (
@@ -56,6 +63,7 @@ class RawArticle:
     images: list[dict] = field(default_factory=list)
     attachments: list[dict] = field(default_factory=list)
     run_link_density: float = 0.0
+    dated_links: int = 0  # lines in the body run that are a headline link with a date: a list page's items
     encoding: str | None = None
 
 
@@ -213,7 +221,8 @@ def extract_tree(root: etree._Element, url: str, today: date,
     first = first_paragraph(run)
     paragraphs = []
     for pos, block in enumerate(run):
-        if not block.text or block.index in attachment_idx or _only_captions(block.text, captions):
+        if not block.text or block.boilerplate or block.index in attachment_idx or _only_captions(
+                block.text, captions):
             continue
         if pos < first and (block.index in header_idx and (block.is_heading or is_subtitle_block(block))):
             continue  # 引题/副题 and headings between the title and the first paragraph
@@ -238,6 +247,7 @@ def extract_tree(root: etree._Element, url: str, today: date,
         images=images,
         attachments=attachments,
         run_link_density=sum(b.link_chars for b in run) / run_chars,
+        dated_links=sum(1 for b in run if b.links and b.link_chars >= 8 and DATE_RE.search(b.text)),
     )
 
 

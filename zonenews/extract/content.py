@@ -8,8 +8,10 @@ from zonenews.extract.blocks import Block
 from zonenews.extract.media import attachment_extension
 
 # A block's worth: its plain characters, minus link text twice over, minus a per-block cost
-# so that menus of short items sink while long paragraphs float.
+# so that menus of short items sink while long paragraphs float. Plain lines without links cost
+# little: name lists, table rows and signatures are short but still the article.
 BLOCK_COST = 15
+PLAIN_BLOCK_COST = 4
 _SENTENCE_MARK = re.compile(r"[。！？；，,.!?;]")
 
 
@@ -19,7 +21,7 @@ def block_value(block: Block) -> float:
     if block.boilerplate:
         return -(len(block.text) + BLOCK_COST)
     plain = len(block.text) - block.link_chars
-    return plain - 2 * block.link_chars - BLOCK_COST
+    return plain - 2 * block.link_chars - (BLOCK_COST if block.link_chars else PLAIN_BLOCK_COST)
 
 
 def densest_run(blocks: list[Block], stop: Block | None = None) -> list[Block]:

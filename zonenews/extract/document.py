@@ -7,6 +7,8 @@ import re
 import lxml.html
 from lxml import etree
 
+from zonenews.clean.text import normalize_space
+
 # lxml refuses str input that carries an XML encoding declaration.
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
 # Characters an XML tree cannot hold (lxml refuses them when text is set later), raw or as entities.
@@ -91,10 +93,13 @@ def _drop_non_xml(root: etree._Element) -> None:
 
 def _hoist_titles(root: etree._Element) -> None:
     """A <title> outside <head> (a broken template) is never shown, and its text is raw markup:
-    the first one becomes the page title when <head> has none, every other one goes."""
+    the first one becomes the page title when <head> has none, every other one goes. Title text
+    is normalised here: separator patterns (`\\s*_\\s*`) take quadratic time on long space runs."""
     head = root.find("head")
     has_title = head is not None and head.find("title") is not None
     for el in list(root.iter("title")):
+        if el.text:
+            el.text = normalize_space(el.text)
         parent = el.getparent()
         if parent is None or parent is head:
             continue
@@ -114,7 +119,7 @@ def meta_content(root: etree._Element, *names: str) -> str | None:
     for meta in root.iter("meta"):
         key = (meta.get("name") or meta.get("property") or meta.get("itemprop") or "").strip().lower()
         if key in wanted:
-            value = (meta.get("content") or "").strip()
+            value = normalize_space(meta.get("content") or "")
             if value:
                 return value
     return None

@@ -57,7 +57,7 @@ PLACEHOLDERS = frozenset(
 
 _VALUE_TRIM = " \t|｜丨/\\【】[]()（）<>《》,，;；.。·•"
 # A value ends at a clause break: "来源：XX，谢谢合作" is a notice, its source is XX.
-_VALUE_END = re.compile(r"[，,。；;！!？?]|\s[·•|｜丨/]\s")
+_VALUE_END = re.compile(r"[，,。；;！!？?]|\s[·•|｜丨/]\s|\s*(?:阅读|浏览|点击|访问)(?:数|量|次数)?\s*\d")
 
 
 def labelled_values(line: str) -> list[tuple[str, str]]:
@@ -96,4 +96,4 @@ def clean_value(value: str, *, allow_spaces: bool) -> str | None:
 
 # Calls to action of WeChat public-account articles reposted on zone sites (lines and banners).
 SOCIAL_PROMPT = re.compile(r"点击蓝字|关注我们|长按识别|长按二维码|识别二维码|扫码关注|阅读原文|点个在看|点亮在看|"
-                           r"分享、点赞|点赞、在看|在看、分享|欢迎关注|一键关注")
+                           r"分享.?点赞|点赞.?在看|在看.?分享|欢迎关注|一键关注")
