@@ -10,11 +10,13 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import jsonschema
 import pytest
 
 from tests.redis_server import redis_server  # noqa: F401 - the session's real redis-server, a fixture
 from zonenews.demo import serve_demo_site
 from zonenews.devserver import StaticSite
+from zonenews.schema import record_schema
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE_PAGES = ROOT / "tests" / "fixtures" / "pages"
@@ -29,8 +31,17 @@ def run_cli(*args: str, cwd: Path | None = None, timeout: float = 180, env: dict
                           text=True, timeout=timeout, env=full_env)
 
 
+_VALIDATOR = jsonschema.Draft202012Validator(record_schema())
+
+
 def read_jsonl(path: Path) -> list[dict[str, Any]]:
-    return [json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip()]
+    """The lines of a JSONL output; every article record among them must match the published schema."""
+    rows = [json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip()]
+    for row in rows:
+        if "content_hash" in row:
+            _VALIDATOR.validate(row)
+            assert list(row) == list(record_schema()["properties"]), "keys in the documented order"
+    return rows
 
 
 @pytest.fixture(scope="session")
