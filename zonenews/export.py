@@ -1,18 +1,25 @@
 """JSON Lines output that stays valid whatever happens to the process.
 
 Each record is encoded first and written with one write() on a file opened for appending,
-so a kill can lose the record being written but never leaves half a line; a partial last
-line left by a crash elsewhere (a full disk, an older writer) is cut off when the file is
-opened again.
+so a kill loses at most the record being written. One limit no writer can lift: Linux may
+stop a write() of more than a page (4 KiB) part-way when SIGKILL arrives during that very
+call, leaving part of one line. That partial last line (or one left by a full disk or a
+crash) is cut off whenever the file is opened again for appending, before anything is added;
+a write that fails with an error is cut back at once and raises OutputError.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sys
 from pathlib import Path
 from typing import Any
+
+
+class OutputError(OSError):
+    """The output file cannot be opened or written (a folder, a read-only place, a full disk)."""
 
 
 def encode_record(record: dict[str, Any]) -> bytes:
@@ -56,23 +63,36 @@ class JsonLinesWriter:
         if target == "-":
             return
         path = Path(target)
-        path.parent.mkdir(parents=True, exist_ok=True)
         flags = os.O_WRONLY | os.O_CREAT | os.O_APPEND
         if overwrite:
             flags |= os.O_TRUNC
-        else:
-            repair_tail(path)
-        self._fd = os.open(path, flags, 0o644)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if not overwrite:
+                repair_tail(path)
+            self._fd = os.open(path, flags, 0o644)
+        except OSError as exc:
+            raise OutputError(exc.errno, f"cannot write {target}: {exc.strerror or exc}") from None
 
     def write(self, record: dict[str, Any]) -> None:
         data = encode_record(record)
         if self._fd is None:
-            sys.stdout.buffer.write(data)
-            sys.stdout.buffer.flush()
+            try:
+                sys.stdout.buffer.write(data)
+                sys.stdout.buffer.flush()
+            except OSError as exc:  # a closed pipe: `zonenews clean ... -o - | head -1`
+                raise OutputError(exc.errno, f"cannot write to stdout: {exc.strerror or exc}") from None
         else:
             view = memoryview(data)
-            while view:  # os.write may write less than asked on a signal
-                view = view[os.write(self._fd, view):]
+            try:
+                while view:  # os.write may write less than asked on a signal
+                    view = view[os.write(self._fd, view):]
+            except OSError as exc:
+                written = len(data) - len(view)
+                if written:  # never leave half a line behind: cut back to the last whole record
+                    with contextlib.suppress(OSError):
+                        os.ftruncate(self._fd, os.lseek(self._fd, 0, os.SEEK_END) - written)
+                raise OutputError(exc.errno, f"cannot write {self.target}: {exc.strerror or exc}") from None
         self.count += 1
 
     def close(self) -> None:

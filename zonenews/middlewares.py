@@ -1,14 +1,20 @@
-"""Downloader middlewares zonenews puts in place of Scrapy's own."""
+"""Downloader middlewares zonenews puts in place of Scrapy's own, or adds: the host boundary of a
+crawl, and pages whose charset label is no charset."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Self
+from urllib.parse import urlsplit
 
 from scrapy import Request
 from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
+from scrapy.exceptions import IgnoreRequest
+from scrapy.http import Response, TextResponse
 from scrapy.utils.defer import maybe_deferred_to_future
 from scrapy.utils.httpobj import urlparse_cached
 from twisted.internet.defer import Deferred
+
+from zonenews.extract.encoding import decode_html
 
 
 class SharedRobotsTxtMiddleware(RobotsTxtMiddleware):
@@ -34,3 +40,53 @@ class SharedRobotsTxtMiddleware(RobotsTxtMiddleware):
             parser.addBoth(relay)
             return await maybe_deferred_to_future(mine)
         return await super().robot_parser(request)
+
+
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def host_key(url: str) -> str:
+    """host[:port] of a URL, lower-case, without the scheme's default port."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    try:
+        port = parts.port
+    except ValueError:
+        return parts.netloc.lower()
+    return host if port in (None, _DEFAULT_PORTS.get(parts.scheme)) else f"{host}:{port}"
+
+
+class AllowedHostsMiddleware:
+    """Every request, start and redirected ones included, goes to a host:port the spider allows.
+
+    Scrapy's OffsiteMiddleware ignores ports and lets dont_filter requests (the start URLs, and
+    redirects of them) through; this one runs before it and before robots.txt is fetched."""
+
+    def __init__(self, crawler: Any) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> Self:
+        return cls(crawler)
+
+    def process_request(self, request: Request, spider: Any = None) -> None:
+        allowed = getattr(self.crawler.spider, "allowed_hosts", None)
+        if not allowed:
+            return
+        if host_key(request.url) not in {host_key(f"{urlsplit(request.url).scheme}://{h}/") for h in allowed}:
+            self.crawler.stats.inc_value("zonenews/offsite_requests")
+            raise IgnoreRequest(f"not an allowed host: {request.url}")
+
+
+class SafeEncodingMiddleware:
+    """A page whose declared charset Python cannot decode text with (rot13, idna, ...) gets the
+    encoding zonenews would use, before MetaRefreshMiddleware reads response.text."""
+
+    def process_response(self, request: Request, response: Response, spider: Any = None) -> Response:
+        if isinstance(response, TextResponse):
+            try:
+                response.text  # noqa: B018 - decoded once and cached for every later reader
+            except (LookupError, UnicodeError):
+                content_type = response.headers.get(b"Content-Type", b"").decode("latin-1")
+                return response.replace(encoding=decode_html(response.body, content_type)[1])
+        return response

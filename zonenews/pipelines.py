@@ -18,7 +18,7 @@ from scrapy.settings import BaseSettings
 from zonenews.clean.record import build_record
 from zonenews.dedup import make_index
 from zonenews.dedup.state import open_state
-from zonenews.export import JsonLinesWriter, sidecar_path
+from zonenews.export import JsonLinesWriter, OutputError, sidecar_path
 from zonenews.extract import extract_article, extract_tree
 from zonenews.extract.document import EmptyPage
 from zonenews.items import ExtractedItem, PageItem
@@ -148,6 +148,15 @@ class DedupPipeline(_Pipeline):
 class ExportPipeline(_Pipeline):
     """Write records to ZONENEWS_OUTPUT as JSON Lines (Scrapy's -o/-O feeds work as well)."""
 
+    crawler: Any = None
+    closing = False
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> Self:
+        pipeline = super().from_crawler(crawler)
+        pipeline.crawler = crawler
+        return pipeline
+
     def __init__(self, settings: BaseSettings, stats: Stats) -> None:
         super().__init__(settings, stats)
         self.writer: JsonLinesWriter | None = None
@@ -160,7 +169,16 @@ class ExportPipeline(_Pipeline):
     def process_item(self, item: Any) -> Any:
         if isinstance(item, dict) and "content_hash" in item:
             if self.writer is not None:
-                self.writer.write(item)
+                try:
+                    self.writer.write(item)
+                except OutputError as exc:  # a full disk, a closed pipe: stop rather than lose every record
+                    if self.crawler is None:
+                        raise  # zonenews clean: run_chain reports it and exits 1
+                    self.stats.set_value("zonenews/output_error", exc.strerror)
+                    if not self.closing:
+                        self.closing = True
+                        _schedule(self.crawler.engine.close_spider_async(reason="output_error"))
+                    raise DropItem(f"not written: {exc.strerror}") from None
             if self.state is not None:
                 self.state.commit(item["url"])  # only now: the line is on disk
             self.stats.inc_value(WRITTEN)
@@ -169,6 +187,12 @@ class ExportPipeline(_Pipeline):
     def close_spider(self) -> None:
         if self.writer is not None:
             self.writer.close()
+
+
+def _schedule(coro: Any) -> None:
+    from scrapy.utils.defer import deferred_from_coro
+
+    deferred_from_coro(coro)
 
 
 def _feed_target(settings: BaseSettings) -> str | None:

@@ -15,6 +15,8 @@ ROBOTSTXT_OBEY = True
 DOWNLOADER_MIDDLEWARES = {  # see zonenews/middlewares.py for why
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
     "zonenews.middlewares.SharedRobotsTxtMiddleware": 100,
+    "zonenews.middlewares.AllowedHostsMiddleware": 40,   # before OffsiteMiddleware (50) and robots.txt (100)
+    "zonenews.middlewares.SafeEncodingMiddleware": 590,  # its process_response runs before MetaRefresh (580)
 }
 AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 1.0

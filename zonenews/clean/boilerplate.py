@@ -12,7 +12,7 @@ from collections.abc import Callable
 from zonenews.clean.text import fold_traditional, normalize_space
 from zonenews.extract.breadcrumb import CRUMB_SEPARATOR, HOME_LABELS, POSITION_LABEL
 from zonenews.extract.dates import DATE_RE
-from zonenews.extract.labels import LABEL_RE, SOCIAL_PROMPT, label_count, label_name
+from zonenews.extract.labels import BYLINE, LABEL_RE, SOCIAL_PROMPT, label_count, label_name
 
 # Words that make up toolbars: a line of nothing but these (and brackets) is chrome.
 TOOLBAR_WORDS = (
@@ -24,6 +24,7 @@ TOOLBAR_WORDS = (
     "Back to top", "Bookmark", "Email", "E-mail", "Save", "Print this page", "Text size",
 )
 _TOOLBAR = re.compile("|".join(sorted(map(re.escape, TOOLBAR_WORDS), key=len, reverse=True)), re.I)
+_LEADING_TOOLBAR = re.compile(r"^(?:\s*[【\[]\s*(?:" + _TOOLBAR.pattern + r")\s*[】\]])+\s*", re.I)
 _BRACKETS_AND_SEPARATORS = re.compile(r"[\s\[\]【】()（）|｜丨:：/,，、·•>\-_]+")
 
 _SHARE = re.compile(r"^[\[【]?\s*(?:分享到|分享至|分享：|分享:|一键分享|扫一扫|微信扫一扫|手机扫一扫|扫描二维码|用手机扫|"
@@ -42,7 +43,7 @@ _EDITOR = re.compile(r"^[\[【(（]?\s*(?:责任编辑|编辑|责编|审核|校�
 _ATTACHMENT_LABEL = re.compile(r"^(?:附件|相关附件|附件下载|附件列表|下载附件|attachments?|annex(?:es)?|downloads?)"
                                r"\s*[:：]?$|^.{0,12}(?:下载|附件)\s*[:：]$", re.I)
 # Reprint notices, permalinks and forum edit stamps.
-_REPRINT = re.compile(r"^[\[【(（]?\s*(?:本文链接|原文链接|本文地址|文章链接|转载请注明|转载请保留|版权声明|免责声明|"
+_REPRINT = re.compile(r"^[\[【(（]?\s*(?:本文链接|原文链接|本文地址|文章链接|转载请注明|转载请保留|版权声明|免责声明|声明[:：]|"
                       r"本站部分文章|本文来源于网络|如有侵权)|^本帖最后由.{1,40}编辑$")
 _COUNTER = re.compile(r"^(?:点击|浏览|阅读|访问)(?:数|量|次数)?\s*[:：]?\s*\d*\s*次?$")
 _COUNTER_ANYWHERE = re.compile(r"(?:点击|浏览|阅读|访问)(?:数|量|次数)?\s*[:：]?\s*\d+|\d+\s*(?:次浏览|人阅读|次阅读)")
@@ -64,6 +65,7 @@ def _is_meta(line: str) -> bool:
     a short line opening with a strong label. 时间：/日期： with a date alone is notice text."""
     if len(line) > 200:
         return False
+    line = _LEADING_TOOLBAR.sub("", line)  # 【纠错】【责任编辑：X】: read past the toolbar words
     count, strong, starts_strong = label_count(line)
     has_date = bool(DATE_RE.search(line))
     if (count >= 2 and strong >= 1) or (strong >= 1 and has_date) or (starts_strong and len(line) <= 50):
@@ -88,6 +90,7 @@ RULES: tuple[tuple[str, Callable[[str], bool]], ...] = (
     ("share", lambda line: bool(_SHARE.match(line)) and len(line) <= 80),
     ("social_prompt", lambda line: bool(SOCIAL_PROMPT.search(line)) and len(line) <= 60),
     ("original_title", lambda line: bool(_ORIGINAL_TITLE.match(line)) and len(line) <= 120),
+    ("byline", lambda line: bool(BYLINE.match(line))),
     ("prev_next", lambda line: bool(_PREV_NEXT.match(line))),
     ("related_heading", lambda line: bool(_RELATED_HEADING.match(line))),
     ("copyright", lambda line: bool(_COPYRIGHT.search(line)) and len(line) <= 200),

@@ -26,8 +26,12 @@ def add_output_options(p: argparse.ArgumentParser) -> None:
 
 
 def check_url(url: str) -> str:
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError for a port out of range or not a number
+    except ValueError as exc:
+        raise UsageError(f"not a valid URL: {url!r} ({exc})") from None
+    if parts.scheme not in ("http", "https") or not parts.hostname or any(c.isspace() for c in url):
         raise UsageError(f"not an http(s) URL: {url!r} (give a full URL such as http://www.example.gov.cn/)")
     return url
 
@@ -35,12 +39,15 @@ def check_url(url: str) -> str:
 def check_writable(output: str) -> None:
     if output == "-":
         return
-    parent = Path(output).resolve().parent
-    try:
-        parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise UsageError(f"cannot create output folder {parent}: {exc.strerror}") from None
-    if not os.access(parent, os.W_OK) or (Path(output).exists() and not os.access(output, os.W_OK)):
+    if Path(output).is_dir():
+        raise UsageError(f"output {output} is a folder: give a file name such as {Path(output) / 'out.jsonl'}")
+    # The writer makes missing folders when it opens the file; here only check that it could.
+    folder = Path(output).resolve().parent
+    while not folder.exists():
+        folder = folder.parent
+    if not folder.is_dir():
+        raise UsageError(f"cannot create output folder under {folder}: it is a file")
+    if not os.access(folder, os.W_OK) or (Path(output).exists() and not os.access(output, os.W_OK)):
         raise UsageError(f"output {output} is not writable")
 
 

@@ -156,7 +156,10 @@ def run(args: argparse.Namespace) -> int:
     jobs = build_jobs(args)
     settings, output = output_settings(args)
     if output and output != "-" and settings.getbool("ZONENEWS_OUTPUT_OVERWRITE"):
-        Path(output).write_bytes(b"")  # truncate once, then every job appends
+        try:
+            Path(output).write_bytes(b"")  # truncate once, then every job appends
+        except OSError as exc:
+            raise UsageError(f"cannot write {output}: {exc.strerror}") from None
         settings.set("ZONENEWS_OUTPUT_OVERWRITE", False, priority="cmdline")
     if not output:
         run_start = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
@@ -184,4 +187,12 @@ def run(args: argparse.Namespace) -> int:
         skipped = sum(v for j in jobs for k, v in j.stats.items() if k.startswith(SKIPPED))
         print(f"[all {len(jobs)} sites] articles written: {totals[WRITTEN]}, duplicates dropped: "
               f"{totals[DUPLICATES]}, pages skipped: {skipped}", file=sys.stderr)
-    return 0
+    if any(j.stats.get("finish_reason") == "shutdown" for j in jobs):
+        print("stopped before the end: run the same command again to go on (the state skips what was "
+              "written)", file=sys.stderr)
+        return 130
+    failed = [j for j in jobs if j.stats.get("zonenews/output_error")]
+    for job in failed:
+        print(f"zonenews: error: {job.stats['zonenews/output_error']} (the crawl of {job.name} stopped)",
+              file=sys.stderr)
+    return 1 if failed else 0

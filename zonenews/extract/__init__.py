@@ -6,6 +6,7 @@ finder read those blocks. Nothing here decides what is boilerplate text; that is
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from urllib.parse import urlsplit
@@ -28,6 +29,7 @@ from zonenews.extract.document import meta_content, parse_html
 from zonenews.extract.encoding import decode_html
 from zonenews.extract.labels import (
     AUTHOR_LABELS,
+    BYLINE,
     EDITOR_LABELS,
     LABEL_RE,
     SOURCE_LABELS,
@@ -67,11 +69,19 @@ class RawArticle:
     encoding: str | None = None
 
 
+# Short bracketed words before a label: 【纠错】【责任编辑：X】.
+_LEADING_TAGS = re.compile(r"^(?:\s*[【\[][^】\]:：]{1,6}[】\]])+\s*")
+
+
 def _labelled_fields(lines: list[str], body_lines: list[str]) -> dict[str, str]:
     """source/author/editor from meta lines near the title, then from body lines that open with
     a label (责任编辑：XX at the end; not "转载请注明来源：XX" inside a notice)."""
     found: dict[str, str] = {}
-    opening = [line for line in body_lines if (m := LABEL_RE.search(line)) and m.start() <= 2]
+    opening = [line for line in (_LEADING_TAGS.sub("", x) for x in body_lines)
+               if (m := LABEL_RE.search(line)) and m.start() <= 2]
+    for line in lines + body_lines[:3] + body_lines[-3:]:
+        if "author" not in found and (m := BYLINE.match(line)):
+            found["author"] = " ".join(m.group("names").replace("、", " ").split())
     for line in lines + opening:
         if not LABEL_RE.search(line):
             continue
@@ -103,6 +113,11 @@ def _css_elements(root: etree._Element, css: str | None) -> list[etree._Element]
 def _within(blocks: list[Block], elements: list[etree._Element]) -> list[Block]:
     inside = {id(d) for el in elements for d in el.iter()}
     return [b for b in blocks if id(b.owner) in inside]
+
+
+def _centered_line(block: Block) -> bool:
+    """A short centred line that is no sentence: a subtitle under the title."""
+    return block.centered and len(block.text) <= 60 and not block.text.endswith(("。", "：", ":"))
 
 
 def spaced_text(block: Block) -> str:
@@ -167,6 +182,9 @@ def extract_tree(root: etree._Element, url: str, today: date,
     visible = [b for b in blocks if not b.hidden]
     guess = densest_run(visible)
     title = find_title(root, visible, (guess[0].index, guess[-1].index) if guess else None)
+    if title.block is None and title.text:  # a title from <title> or meta: find its line on the page
+        key = match_key(title.text)
+        title.block = next((b for b in visible if match_key(b.text) == key), None)
     if title_els := _css_elements(root, selectors.get("title")):
         owners = {id(b.owner): b for b in visible}
         el: etree._Element | None = title_els[0]
@@ -224,7 +242,8 @@ def extract_tree(root: etree._Element, url: str, today: date,
         if not block.text or block.boilerplate or block.index in attachment_idx or _only_captions(
                 block.text, captions):
             continue
-        if pos < first and (block.index in header_idx and (block.is_heading or is_subtitle_block(block))):
+        if pos < first and block.index in header_idx and (
+                block.is_heading or is_subtitle_block(block) or _centered_line(block)):
             continue  # 引题/副题 and headings between the title and the first paragraph
         paragraphs.append(Paragraph(block.text, block.link_density, block.is_heading))
 

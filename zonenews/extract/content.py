@@ -45,6 +45,28 @@ def densest_run(blocks: list[Block], stop: Block | None = None) -> list[Block]:
 MAX_WIDEN = 6
 
 
+_ORG_NAME = re.compile(r"^[\u4e00-\u9fff（）()]{4,30}(?:局|委|委员会|会|中心|公司|办公室|办|政府|管委会|部|处|院|所|厅|组|科|队)$")
+_DATE_LINE = re.compile(r"^\s*(?:19|20)\d{2}\s*[年./-]\s*\d{1,2}\s*[月./-]\s*\d{1,2}\s*日?\s*$")
+
+
+def _signature_box(block: Block, edge: Block) -> bool:
+    """A signature line (issuer, date) in a sibling box of the text (<div class="article-sign">)."""
+    if block.links or not (_ORG_NAME.match(block.text) or _DATE_LINE.match(block.text)):
+        return False
+    la, lb = _lineage(block), _lineage(edge)
+    return len(la) == len(lb) == 3 and la[2] is lb[2]
+
+
+def _toolbar(block: Block) -> bool:
+    """A short line to step over: links that only run scripts (print, close, font size), or a
+    short piece of chrome inside the text (a video box's label)."""
+    if len(block.text) > 30:
+        return False
+    if block.links:
+        return all(h.lower().startswith(("javascript:", "#")) for h, _ in block.links)
+    return block.boilerplate and len(block.text) <= 20
+
+
 def _lineage(block: Block, levels: int = 3) -> list:
     chain, el = [], block.owner
     while el is not None and len(chain) < levels:
@@ -54,23 +76,31 @@ def _lineage(block: Block, levels: int = 3) -> list:
 
 
 def _same_container(a: Block, b: Block) -> bool:
-    """Both blocks sit in one container: one's parent is the other's owner, parent or grandparent."""
+    """Both blocks sit in one container: one's parent is the other's owner, parent or grandparent
+    (for table cells: their rows sit in one table)."""
+    if a.tag in ("td", "th") and b.tag in ("td", "th"):
+        ra, rb = a.owner.getparent(), b.owner.getparent()
+        if ra is not None and rb is not None and ra.getparent() is rb.getparent():
+            return True
     la, lb = _lineage(a), _lineage(b)
     return any(x is y for x in la[:2] for y in lb) or any(x is y for x in la for y in lb[:2])
 
 
 def _widen(blocks: list[Block], start: int, end: int, stop: Block | None) -> tuple[int, int]:
     for step in (-1, 1):
-        edge = start if step < 0 else end
+        edge = pos = start if step < 0 else end
         for _ in range(MAX_WIDEN):
-            nxt = edge + step
-            if not 0 <= nxt < len(blocks):
+            pos += step
+            if not 0 <= pos < len(blocks) or blocks[pos] is stop:
                 break
-            block = blocks[nxt]
+            block = blocks[pos]
+            if _toolbar(block):  # 【打印】【关闭】 between the text and its signature: step over it
+                continue
             linky = block.link_density >= 0.5 and not all(attachment_extension(h) for h, _ in block.links)
-            if block is stop or block.boilerplate or linky or not _same_container(block, blocks[edge]):
+            if block.boilerplate or linky or not (_same_container(block, blocks[edge]) or _signature_box(
+                    block, blocks[edge])):
                 break
-            edge = nxt
+            edge = pos
         if step < 0:
             start = edge
         else:

@@ -126,7 +126,7 @@ def date_from_markup(root: etree._Element, today: date) -> str | None:
             continue
         try:
             data = json.loads(script.text)
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: absurdly nested JSON
             continue
         for node in data if isinstance(data, list) else [data, *(data.get("@graph") or [])]:
             published = node.get("datePublished") if isinstance(node, dict) else None

@@ -97,3 +97,8 @@ def clean_value(value: str, *, allow_spaces: bool) -> str | None:
 # Calls to action of WeChat public-account articles reposted on zone sites (lines and banners).
 SOCIAL_PROMPT = re.compile(r"点击蓝字|关注我们|长按识别|长按二维码|识别二维码|扫码关注|阅读原文|点个在看|点亮在看|"
                            r"分享.?点赞|点赞.?在看|在看.?分享|欢迎关注|一键关注")
+
+# A reporter's byline on a line of its own: 本报记者 何佳 / 记者 张三 李四 (the author field takes it;
+# the inline lead "本报讯（记者 张三）..." is body and names no author).
+BYLINE = re.compile(r"^[(（]?\s*(?:本报|本网|本台|本刊|新华社)?(?:首席)?(?:记者|通讯员)\s*"
+                    r"(?P<names>[\u4e00-\u9fff]{2,4}(?:[、\s]+[\u4e00-\u9fff]{2,4}){0,3})\s*[)）]?$")

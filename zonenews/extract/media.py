@@ -86,6 +86,8 @@ def _caption_candidate(el: etree._Element | None, *, loose: bool = False) -> etr
     (loose: any short line with no picture or link)."""
     if el is None or not isinstance(el.tag, str) or el.tag in ("img", "br", "table", "ul", "ol"):
         return None
+    if el.tag == "tr" and len(el) == 1:  # a caption row: judge its one cell
+        el = el[0]
     text = normalize_space(el.text_content())
     if not text or len(text) > MAX_CAPTION or el.find(".//img") is not None or el.find(".//a[@href]") is not None:
         return None

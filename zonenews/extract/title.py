@@ -16,10 +16,11 @@ from zonenews.extract.document import meta_content
 TITLE_SEPARATORS = re.compile(r"\s*(?:_|\||｜|——|--|\s[-–—·]\s|::|－)\s*")
 # "标题-XX高新区" with a bare hyphen: split only when the tail reads like a site's name.
 SITE_SUFFIX = re.compile(r"^(.{4,}?)\s*[-－–]\s*([^-－–]{2,24}(?:区|网|府|会|园|站|心|局|委|门户|平台|官网))$")
+SITE_PREFIX = re.compile(r"^([^-－–]{2,24}(?:区|网|府|会|园|站|心|局|委|门户|平台|官网|报|刊))\s*[-－–]\s*(.{4,})$")
 TITLE_TOKENS = frozenset(
     ["title", "tit", "bt", "biaoti", "headline", "heading", "articletitle", "newstitle", "arttitle", "detailtitle", "contenttitle", "wztitle", "xwbt", "h1"]
 )
-SUBTITLE_TOKENS = frozenset(["subtitle", "fbt", "ftitle", "futi", "yt", "ytitle", "yinti", "subhead", "kicker", "subheading"])
+SUBTITLE_TOKENS = frozenset(["ft", "fubiaoti", "yinti", "subtitle", "fbt", "ftitle", "futi", "yt", "ytitle", "yinti", "subhead", "kicker", "subheading"])
 
 
 @dataclass(slots=True)
@@ -34,7 +35,7 @@ def _ld_headline(root: etree._Element) -> str | None:
             continue
         try:
             data = json.loads(script.text)
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: absurdly nested JSON
             continue
         for node in data if isinstance(data, list) else [data]:
             if isinstance(node, dict) and isinstance(node.get("headline"), str):
@@ -82,7 +83,7 @@ def find_title(root: etree._Element, blocks: list[Block], body: tuple[int, int] 
     title_el = root.find(".//title")
     page_title = normalize_space(title_el.text_content()) if title_el is not None else ""
     segments = [s for s in TITLE_SEPARATORS.split(page_title) if s]
-    if len(segments) == 1 and (m := SITE_SUFFIX.match(page_title)):
+    if len(segments) == 1 and (m := SITE_SUFFIX.match(page_title) or SITE_PREFIX.match(page_title)):
         segments = [m.group(1), m.group(2)]
     # The article's part of <title> is its longest segment ("站点--标题" and "标题_栏目_站点" alike);
     # the shorter ones name the site and its sections.

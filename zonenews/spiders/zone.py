@@ -10,7 +10,10 @@ from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
 from scrapy import Request, Spider
+from scrapy.exceptions import DownloadCancelledError, IgnoreRequest
 from scrapy.http import Response
+from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.python.failure import Failure
 
 from zonenews.dedup.state import StateStore, open_state
 from zonenews.extract.document import EmptyPage, parse_html
@@ -89,7 +92,8 @@ class ZoneSpider(Spider):
 
     def start_requests(self) -> Iterator[Request]:
         for url in self.start_urls:
-            yield Request(url, callback=self.parse, meta={"hops": 0, "list_hops": 0}, dont_filter=True)
+            yield Request(url, callback=self.parse, errback=self.failed, meta={"hops": 0, "list_hops": 0},
+                          dont_filter=True)
 
     def _allowed(self, url: str) -> bool:
         host = _host(url)
@@ -137,8 +141,8 @@ class ZoneSpider(Spider):
             if self._allowed(link.url):
                 new_leaves += 1
                 priority = 10 if LEAF_HINT.search(link.url) else (3 if NEWS_TEXT.search(link.text) else 0)
-                yield Request(link.url, callback=self.parse, meta={"hops": hops + 1, "list_hops": 0},
-                              priority=priority)
+                yield Request(link.url, callback=self.parse, errback=self.failed,
+                              meta={"hops": hops + 1, "list_hops": 0}, priority=priority)
         if response.meta.get("is_list") and new_leaves == 0:
             stats.inc_value("zonenews/bounded/exhausted_lists")
             return
@@ -147,8 +151,20 @@ class ZoneSpider(Spider):
                 stats.inc_value("zonenews/bounded/list_pages")
                 break
             if self._allowed(link.url):
-                yield Request(link.url, callback=self.parse, priority=5,
+                yield Request(link.url, callback=self.parse, errback=self.failed, priority=5,
                               meta={"hops": hops, "list_hops": list_hops + 1, "is_list": True})
+
+    def failed(self, failure: Failure) -> None:
+        """A request that gave no page is counted under a reason, like any page skipped."""
+        if failure.check(IgnoreRequest) and not failure.check(HttpError):
+            return  # robots.txt or offsite: a rule of this crawl, not a failure of the site
+        if failure.check(HttpError):
+            reason = f"http_{failure.value.response.status}"
+        elif failure.check(DownloadCancelledError) and "max size" in str(failure.value):
+            reason = "too_large"
+        else:
+            reason = "download_error"
+        self.crawler.stats.inc_value(SKIPPED + reason)
 
     def parse(self, response: Response) -> Iterator[Any]:
         stats = self.crawler.stats
