@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Iterator
+from datetime import UTC, datetime
 from operator import itemgetter
 from pathlib import Path
 from typing import Any
@@ -77,20 +78,36 @@ def expand_paths(paths: Iterable[str]) -> list[Path]:
     return found
 
 
-def page_from_bytes(body: bytes, fallback_url: str, *, url: str | None = None,
-                    content_type: str | None = None, zone: str | None = None) -> PageItem:
-    """A PageItem for a saved page: its URL is the given one, else canonical/og:url, else the fallback."""
+def utc_iso(value: str | float | None) -> str | None:
+    """A WARC-Date or a file time as the record's crawled_at (UTC, seconds, 'Z'); None if unknown."""
+    if value is None:
+        return None
+    try:
+        when = (datetime.fromtimestamp(value, UTC) if isinstance(value, float)
+                else datetime.fromisoformat(value.replace("Z", "+00:00")).astimezone(UTC))
+    except (ValueError, OverflowError, OSError):
+        return None
+    return when.isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def page_from_bytes(body: bytes, fallback_url: str, *, url: str | None = None, content_type: str | None = None,
+                    zone: str | None = None, fetched_at: str | None = None) -> PageItem:
+    """A PageItem for a saved page: its URL is the given one, else canonical/og:url, else the fallback.
+    fetched_at (when the page was saved) becomes the record's crawled_at, so cleaning the same
+    input twice gives the same output."""
     text, _encoding = decode_html(body, content_type)
     try:
         tree = parse_html(text)
     except EmptyPage:
-        return PageItem(url=url or fallback_url, body=body, content_type=content_type, zone=zone)
+        return PageItem(url=url or fallback_url, body=body, content_type=content_type, zone=zone,
+                        fetched_at=fetched_at)
     if url is None:
         canonical = next((el.get("href") for el in tree.iter("link")
                           if (el.get("rel") or "").lower() == "canonical" and el.get("href")), None)
         found = canonical or meta_content(tree, "og:url")
         url = found if found and found.startswith(("http://", "https://")) else fallback_url
-    return PageItem(url=url, body=body, content_type=content_type, zone=zone, text=text, tree=tree)
+    return PageItem(url=url, body=body, content_type=content_type, zone=zone, text=text, tree=tree,
+                    fetched_at=fetched_at)
 
 
 def iter_saved_pages(files: list[Path], stats: Stats, *, url: str | None = None,
@@ -109,10 +126,11 @@ def iter_saved_pages(files: list[Path], stats: Stats, *, url: str | None = None,
             continue
         try:
             body = path.read_bytes()
+            saved = path.stat().st_mtime
         except OSError as exc:
             problems.append(f"{path}: cannot read ({exc.strerror or exc})")
             continue
-        yield page_from_bytes(body, path.resolve().as_uri(), url=url, zone=zone)
+        yield page_from_bytes(body, path.resolve().as_uri(), url=url, zone=zone, fetched_at=utc_iso(saved))
     if problems:
         more = f" (and {len(problems) - 1} more unreadable files)" if len(problems) > 1 else ""
         raise InputError(problems[0] + more)

@@ -16,7 +16,7 @@ from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 
 from zonenews.items import PageItem
-from zonenews.offline import InputError, page_from_bytes
+from zonenews.offline import InputError, page_from_bytes, utc_iso
 from zonenews.stats import SKIPPED, Stats
 
 _CHUNK = 1 << 16
@@ -43,8 +43,8 @@ def _describe(exc: BaseException) -> str:
     return text if len(text) <= 100 else text[:97] + "..."
 
 
-def _records(fh: BinaryIO, path: Path) -> Iterator[tuple[str | None, str | None, bytes | None]]:
-    """(url, content type, body) of each response record, (None, None, None) for other records;
+def _records(fh: BinaryIO, path: Path) -> Iterator[tuple[str | None, str | None, bytes | None, str | None]]:
+    """(url, content type, body, WARC-Date) of each response record, all None for other records;
     raises InputError where the file is not a WARC or is cut short."""
     records = _CheckedIterator(fh)
     count = 0
@@ -61,12 +61,13 @@ def _records(fh: BinaryIO, path: Path) -> Iterator[tuple[str | None, str | None,
             if record.rec_type != "response":
                 while record.raw_stream.read(_CHUNK):
                     pass
-                item: tuple[str | None, str | None, bytes | None] = (None, None, None)
+                item: tuple[str | None, str | None, bytes | None, str | None] = (None, None, None, None)
             else:
                 url = record.rec_headers.get_header("WARC-Target-URI")
                 where = f"record {count}, {url}" if url else where
                 content_type = record.http_headers.get_header("Content-Type") if record.http_headers else None
-                item = (url, content_type, record.content_stream().read())
+                item = (url, content_type, record.content_stream().read(),
+                        record.rec_headers.get_header("WARC-Date"))
             if getattr(record.raw_stream, "limit", 0) > 0:  # the file ended inside this record
                 raise InputError(f"{path}: truncated WARC file (cut inside {where})")
         except InputError:
@@ -96,13 +97,14 @@ def iter_warc_pages(path: Path, stats: Stats, *, zone: str | None = None) -> Ite
         raise InputError(f"{path}: cannot read ({exc.strerror or exc})") from None
     with fh:
         try:
-            for url, content_type, body in _records(fh, path):
+            for url, content_type, body, warc_date in _records(fh, path):
                 if body is None:
                     continue
                 if not content_type or "html" not in content_type.lower():
                     stats.inc_value(SKIPPED + "not_html")
                     continue
                 url = url or path.resolve().as_uri()
-                yield page_from_bytes(body, url, url=url, content_type=content_type, zone=zone)
+                yield page_from_bytes(body, url, url=url, content_type=content_type, zone=zone,
+                                      fetched_at=utc_iso(warc_date))
         except OSError as exc:
             raise InputError(f"{path}: cannot read ({exc.strerror or exc})") from None
