@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import re
 from datetime import date, datetime, timedelta, timezone
 
 from lxml import etree
 
 from zonenews.clean.text import fold_traditional
-from zonenews.extract.document import meta_content
+from zonenews.extract.document import json_ld_nodes, meta_content
 
 CHINA = timezone(timedelta(hours=8))
 EARLIEST = date(1990, 1, 1)
@@ -121,17 +120,10 @@ def date_from_markup(root: etree._Element, today: date) -> str | None:
     found = meta_content(root, *_META_DATE_NAMES)
     if found and (parsed := parse_machine_date(found, today)):
         return parsed
-    for script in root.iter("script"):
-        if (script.get("type") or "").lower() != "application/ld+json" or not script.text:
-            continue
-        try:
-            data = json.loads(script.text)
-        except (ValueError, RecursionError):  # RecursionError: absurdly nested JSON
-            continue
-        for node in data if isinstance(data, list) else [data, *(data.get("@graph") or [])]:
-            published = node.get("datePublished") if isinstance(node, dict) else None
-            if isinstance(published, str) and (parsed := parse_machine_date(published, today)):
-                return parsed
+    for node in json_ld_nodes(root):
+        published = node.get("datePublished")
+        if isinstance(published, str) and (parsed := parse_machine_date(published, today)):
+            return parsed
     for el in root.iter("time"):
         marked = (el.get("itemprop") or "").lower() == "datepublished" or el.get("pubdate") is not None
         if marked and (parsed := parse_machine_date(el.get("datetime") or "", today)):

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import re
+from collections.abc import Iterator
 
 import lxml.html
 from lxml import etree
@@ -123,3 +125,18 @@ def meta_content(root: etree._Element, *names: str) -> str | None:
             if value:
                 return value
     return None
+
+
+def json_ld_nodes(root: etree._Element) -> Iterator[dict]:
+    """Every object of the page's JSON-LD blocks (top level, lists and @graph)."""
+    for script in root.iter("script"):
+        if (script.get("type") or "").lower() != "application/ld+json" or not script.text:
+            continue
+        try:
+            data = json.loads(script.text)
+        except (ValueError, RecursionError):  # RecursionError: absurdly nested JSON
+            continue
+        for node in data if isinstance(data, list) else [data]:
+            if isinstance(node, dict):
+                yield node
+                yield from (n for n in node.get("@graph") or [] if isinstance(n, dict))

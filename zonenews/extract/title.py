@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 
@@ -10,7 +9,7 @@ from lxml import etree
 
 from zonenews.clean.text import match_key, normalize_space
 from zonenews.extract.blocks import Block, class_tokens
-from zonenews.extract.document import meta_content
+from zonenews.extract.document import json_ld_nodes, meta_content
 
 # Separators CMSes put between the article title and the site name in <title>.
 TITLE_SEPARATORS = re.compile(r"\s*(?:_|\||｜|——|--|\s[-–—·]\s|::|－)\s*")
@@ -30,17 +29,8 @@ class TitleMatch:
 
 
 def _ld_headline(root: etree._Element) -> str | None:
-    for script in root.iter("script"):
-        if (script.get("type") or "").lower() != "application/ld+json" or not script.text:
-            continue
-        try:
-            data = json.loads(script.text)
-        except (ValueError, RecursionError):  # RecursionError: absurdly nested JSON
-            continue
-        for node in data if isinstance(data, list) else [data]:
-            if isinstance(node, dict) and isinstance(node.get("headline"), str):
-                return normalize_space(node["headline"])
-    return None
+    return next((normalize_space(n["headline"]) for n in json_ld_nodes(root) if isinstance(n.get("headline"), str)),
+                None)
 
 
 def _is_title_like(block: Block) -> bool:
