@@ -12,16 +12,22 @@ characters, so below 300 characters a match needs 0.9, and below 40 only the exa
 
 from __future__ import annotations
 
+import hashlib
+import zlib
 from dataclasses import dataclass
 
 import numpy as np
 from datasketch import MinHash, MinHashLSH
 
-from zonenews.clean.text import content_hash, match_key
+from zonenews.clean.text import match_key
 
 SHINGLE = 5
 NUM_PERM = 64
 THRESHOLD = 0.8
+# LSH only proposes candidates, each then checked against THRESHOLD on the whole signature; banding
+# for a lower similarity makes a true match at 0.8-0.9 near-certain to be proposed (at 0.8 itself a
+# 64-permutation LSH misses a few percent of pairs).
+LSH_THRESHOLD = 0.5
 SHORT_THRESHOLD = 0.9
 SHORT_BODY = 300
 MIN_NEAR_BODY = 40
@@ -37,8 +43,18 @@ class Duplicate:
 SCHEME = "affine32"
 
 
+# One set of permutations for every signature (building them is most of a MinHash's cost), and
+# CRC-32 for shingles: a C call, where datasketch's default SHA-1 wrapper is Python code.
+_PERMUTATIONS = MinHash(num_perm=NUM_PERM, seed=1, scheme=SCHEME).permutations
+
+
+def _new_minhash(hashvalues: np.ndarray | None = None) -> MinHash:
+    return MinHash(num_perm=NUM_PERM, seed=1, scheme=SCHEME, hashfunc=zlib.crc32, permutations=_PERMUTATIONS,
+                   hashvalues=hashvalues)
+
+
 def minhash_of(key: str) -> MinHash:
-    mh = MinHash(num_perm=NUM_PERM, seed=1, scheme=SCHEME)
+    mh = _new_minhash()
     shingles = {key[i:i + SHINGLE] for i in range(max(1, len(key) - SHINGLE + 1))}
     mh.update_batch([s.encode("utf-8") for s in shingles])
     return mh
@@ -50,20 +66,20 @@ class DuplicateIndex:
     def __init__(self, threshold: float = THRESHOLD) -> None:
         self.threshold = threshold
         self._exact: dict[str, str] = {}
-        self._lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
+        self._lsh = MinHashLSH(threshold=min(threshold, LSH_THRESHOLD), num_perm=NUM_PERM)
         self._signatures: dict[str, np.ndarray] = {}
 
     def __len__(self) -> int:
         return len(self._exact)
 
     def find(self, body: str) -> Duplicate | None:
-        key = match_key(body)
-        digest = content_hash(body)
+        return self._find(*_fingerprint(body))
+
+    def _find(self, key: str, digest: str, mh: MinHash | None) -> Duplicate | None:
         if digest in self._exact:
             return Duplicate(self._exact[digest], 1.0)
-        if len(key) < MIN_NEAR_BODY:
+        if mh is None:
             return None
-        mh = minhash_of(key)
         needed = SHORT_THRESHOLD if len(key) < SHORT_BODY else self.threshold
         best: Duplicate | None = None
         for url in self._lsh.query(mh):
@@ -73,23 +89,29 @@ class DuplicateIndex:
         return best
 
     def add(self, url: str, body: str) -> None:
-        key = match_key(body)
-        signature = minhash_of(key).hashvalues if len(key) >= MIN_NEAR_BODY else None
-        self.add_signature(url, content_hash(body), signature)
+        _key, digest, mh = _fingerprint(body)
+        self.add_signature(url, digest, mh.hashvalues if mh is not None else None)
 
     def add_signature(self, url: str, digest: str, signature: np.ndarray | None) -> None:
         """Add a document by its content hash and MinHash values (as stored by the run state)."""
         self._exact.setdefault(digest, url)
         if signature is not None and url not in self._signatures:
-            mh = MinHash(num_perm=NUM_PERM, seed=1, hashvalues=signature, scheme=SCHEME)
-            self._lsh.insert(url, mh)
+            self._lsh.insert(url, _new_minhash(signature))
             self._signatures[url] = signature.astype(np.uint32)
 
     def signature_of(self, url: str) -> np.ndarray | None:
         return self._signatures.get(url)
 
     def check_and_add(self, url: str, body: str) -> Duplicate | None:
-        found = self.find(body)
+        key, digest, mh = _fingerprint(body)  # once: the key and the signature cost the most
+        found = self._find(key, digest, mh)
         if found is None:
-            self.add(url, body)
+            self.add_signature(url, digest, mh.hashvalues if mh is not None else None)
         return found
+
+
+def _fingerprint(body: str) -> tuple[str, str, MinHash | None]:
+    """(match key, content hash, MinHash or None for a body too short to compare)."""
+    key = match_key(body)
+    digest = hashlib.sha1(key.encode("utf-8")).hexdigest()  # = clean.text.content_hash(body)
+    return key, digest, minhash_of(key) if len(key) >= MIN_NEAR_BODY else None

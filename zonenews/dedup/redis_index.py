@@ -38,6 +38,7 @@ from datasketch import MinHashLSH
 
 from zonenews.clean.text import content_hash, match_key
 from zonenews.dedup.index import (
+    LSH_THRESHOLD,
     MIN_NEAR_BODY,
     NUM_PERM,
     SHORT_BODY,
@@ -116,7 +117,7 @@ class RedisDuplicateIndex(DuplicateIndex):
         self.client = redis.Redis.from_url(client) if isinstance(client, str) else client
         self.threshold = threshold
         self.prefix = prefix
-        lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)  # the in-process index's banding
+        lsh = MinHashLSH(threshold=min(threshold, LSH_THRESHOLD), num_perm=NUM_PERM)  # the in-process banding
         self.bands: list[tuple[int, int]] = list(lsh.hashranges)
         base = f"{prefix}:dedup"
         self.exact_key, self.doc_key, self.sig_key = f"{base}:exact", f"{base}:doc", f"{base}:sig"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import PurePosixPath
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
@@ -36,6 +37,7 @@ class Link:
     pagination: bool = False
 
 
+@lru_cache(maxsize=50_000)  # every page of a site links the same menus again
 def canonical_url(url: str) -> str:
     """Fragment-free URL with tracking/session parameters dropped and the query sorted."""
     parts = urlsplit(url)
