@@ -83,12 +83,12 @@ def class_tokens(el: etree._Element) -> set[str]:
     return {t.lower() for t in _TOKEN_SPLIT.split(raw) if t}
 
 
-def is_hidden(el: etree._Element) -> bool:
+def is_hidden(el: etree._Element, tokens: set[str] | None = None) -> bool:
     if el.get("hidden") is not None or (el.get("aria-hidden") or "").lower() == "true":
         return True
     if _HIDDEN_STYLE.search(el.get("style") or ""):
         return True
-    return bool(class_tokens(el) & HIDDEN_TOKENS)
+    return bool((class_tokens(el) if tokens is None else tokens) & HIDDEN_TOKENS)
 
 
 def _text_and_link_len(el: etree._Element) -> tuple[int, int]:
@@ -97,9 +97,9 @@ def _text_and_link_len(el: etree._Element) -> tuple[int, int]:
     return text, links
 
 
-def is_boilerplate_region(el: etree._Element) -> bool:
+def is_boilerplate_region(el: etree._Element, tokens: set[str] | None = None) -> bool:
     """Page chrome by tag or class/id, unless it holds a lot of plain text (then it is content)."""
-    if el.tag not in BOILERPLATE_TAGS and not (class_tokens(el) & BOILERPLATE_TOKENS):
+    if el.tag not in BOILERPLATE_TAGS and not ((class_tokens(el) if tokens is None else tokens) & BOILERPLATE_TOKENS):
         return False
     text, links = _text_and_link_len(el)
     return not (text > 400 and links < 0.3 * text)
@@ -202,7 +202,10 @@ class _Linearizer:
                     self.flush()
                     if tag != "br":
                         self.owners.append(el)
-                hid, boiler = is_hidden(el), (el is not start and is_boilerplate_region(el))
+                # Class names are read once; inside chrome, nested chrome changes nothing.
+                tokens = class_tokens(el) if (el.get("class") or el.get("id")) else set()
+                hid = is_hidden(el, tokens)
+                boiler = el is not start and not self.boiler_depth and is_boilerplate_region(el, tokens)
                 if hid or boiler:
                     marks[el] = (hid, boiler)
                     self.hidden_depth += hid
