@@ -3,6 +3,7 @@ crawl, and pages whose charset label is no charset."""
 
 from __future__ import annotations
 
+import codecs
 from typing import Any, Self
 from urllib.parse import urlsplit
 
@@ -14,7 +15,7 @@ from scrapy.utils.defer import maybe_deferred_to_future
 from scrapy.utils.httpobj import urlparse_cached
 from twisted.internet.defer import Deferred
 
-from zonenews.extract.encoding import decode_html
+from zonenews.extract.encoding import declared_charsets, decode_html
 
 
 class SharedRobotsTxtMiddleware(RobotsTxtMiddleware):
@@ -78,15 +79,21 @@ class AllowedHostsMiddleware:
             raise IgnoreRequest(f"not an allowed host: {request.url}")
 
 
+def _is_text_codec(name: str) -> bool:
+    try:
+        return codecs.lookup(name)._is_text_encoding  # type: ignore[attr-defined]
+    except LookupError:
+        return False
+
+
 class SafeEncodingMiddleware:
     """A page whose declared charset Python cannot decode text with (rot13, idna, ...) gets the
     encoding zonenews would use, before MetaRefreshMiddleware reads response.text."""
 
     def process_response(self, request: Request, response: Response, spider: Any = None) -> Response:
-        if isinstance(response, TextResponse):
-            try:
-                response.text  # noqa: B018 - decoded once and cached for every later reader
-            except (LookupError, UnicodeError):
-                content_type = response.headers.get(b"Content-Type", b"").decode("latin-1")
-                return response.replace(encoding=decode_html(response.body, content_type)[1])
-        return response
+        if not isinstance(response, TextResponse):
+            return response
+        content_type = response.headers.get(b"Content-Type", b"").decode("latin-1")
+        if all(_is_text_codec(name) for name in declared_charsets(response.body, content_type)):
+            return response  # nothing to fix; leave the decoding to whoever needs it
+        return response.replace(encoding=decode_html(response.body, content_type)[1])

@@ -18,6 +18,9 @@ def normalize_space(text: str) -> str:
     return _SPACE_RUN.sub(" ", text.translate(_INVISIBLE)).strip()
 
 
+_NOT_ALNUM = re.compile(r"[\W_]+")
+
+
 def match_key(text: str) -> str:
     """A key under which two paragraphs count as the same.
 
@@ -26,7 +29,7 @@ def match_key(text: str) -> str:
     punctuation width share a key.
     """
     folded = unicodedata.normalize("NFKC", text.translate(_INVISIBLE)).lower()
-    return "".join(ch for ch in folded if unicodedata.category(ch)[0] in "LN")
+    return _NOT_ALNUM.sub("", folded)  # keeps exactly the letters and numbers (categories L*, N*)
 
 
 # Traditional forms of the characters that page chrome and meta labels are made of, so that

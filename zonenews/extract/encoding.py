@@ -34,14 +34,19 @@ def _canonical(name: str) -> str | None:
     return info.name
 
 
-def declared_encodings(body: bytes, content_type: str | None) -> list[str]:
-    """Encodings the page claims, header first, then meta tags in the first 4 KiB."""
+def declared_charsets(body: bytes, content_type: str | None) -> list[str]:
+    """The charset names a page declares (header, then meta tags), as written."""
     found: list[str] = []
     if content_type and (m := _HEADER_CHARSET.search(content_type)):
         found.append(m.group(1))
     found += [m.group(1).decode("ascii", "ignore") for m in _META_CHARSET.finditer(body[:4096])]
+    return found
+
+
+def declared_encodings(body: bytes, content_type: str | None) -> list[str]:
+    """Encodings the page claims, header first, then meta tags in the first 4 KiB."""
     out: list[str] = []
-    for name in found:
+    for name in declared_charsets(body, content_type):
         enc = _canonical(name)
         if enc and enc not in out:
             out.append(enc)
