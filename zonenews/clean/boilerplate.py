@@ -101,11 +101,17 @@ RULES: tuple[tuple[str, Callable[[str], bool]], ...] = (
 )
 
 
+# Every rule judges short lines only (chrome is terse); longer lines are prose by construction.
+MAX_RULE_LINE = 200
+
+
 def boilerplate_rule(line: str) -> str | None:
     """Name of the first rule that calls this line chrome, or None for article text.
 
     The line is normalised first (lines from a page already are): the rules' `\\s*` around
     separators take quadratic time on a long run of spaces."""
+    if len(line) > MAX_RULE_LINE:
+        return None
     line = fold_traditional(normalize_space(line))
     for name, rule in RULES:
         if rule(line):

@@ -47,6 +47,7 @@ def canonical_url(url: str) -> str:
     return canonicalize_url(cleaned)
 
 
+@lru_cache(maxsize=50_000)
 def is_fetchable(url: str) -> bool:
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
@@ -103,11 +104,22 @@ def _created_pages(root: etree._Element, base_url: str, limit: int) -> list[str]
     return pages
 
 
+def _join(origin: str, base_url: str, href: str) -> str:
+    """urljoin, short-cut for the absolute and root-relative links that make up most of a page."""
+    if href.startswith(("http://", "https://")):
+        return href
+    if href.startswith("/") and not href.startswith("//") and "\\" not in href:
+        return origin + href
+    return urljoin(base_url, href)
+
+
 def page_links(root: etree._Element, base_url: str, *, max_list_pages: int = 200) -> list[Link]:
     """Every link on the page worth considering, resolved and canonical, in page order."""
     base_el = root.find(".//base")
     if base_el is not None and base_el.get("href"):
         base_url = urljoin(base_url, base_el.get("href") or "")
+    parts = urlsplit(base_url)
+    origin = f"{parts.scheme}://{parts.netloc}"
     raw: list[tuple[str, str, bool]] = []
     for a in root.iter("a", "area"):
         href = (a.get("href") or "").strip()
@@ -120,7 +132,7 @@ def page_links(root: etree._Element, base_url: str, *, max_list_pages: int = 200
     links: dict[str, Link] = {}
     for href, text, created in raw:
         try:
-            url = canonical_url(urljoin(base_url, href))
+            url = canonical_url(_join(origin, base_url, href))
         except ValueError:
             continue
         if not is_fetchable(url):
