@@ -108,7 +108,7 @@ def _join(origin: str, base_url: str, href: str) -> str:
     """urljoin, short-cut for the absolute and root-relative links that make up most of a page."""
     if href.startswith(("http://", "https://")):
         return href
-    if href.startswith("/") and not href.startswith("//") and "\\" not in href:
+    if href.startswith("/") and not href.startswith("//") and "\\" not in href and "/." not in href:
         return origin + href
     return urljoin(base_url, href)
 
