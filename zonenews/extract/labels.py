@@ -57,7 +57,7 @@ PLACEHOLDERS = frozenset(
 
 _VALUE_TRIM = " \t|｜丨/\\【】[]()（）<>《》,，;；.。·•"
 # A value ends at a clause break: "来源：XX，谢谢合作" is a notice, its source is XX.
-_VALUE_END = re.compile(r"[，,。；;！!？?]|\s[·•|｜丨/]\s|\s*(?:阅读|浏览|点击|访问)(?:数|量|次数)?\s*\d")
+_VALUE_END = re.compile(r"[，,。；;！!？?]|\s[·•|｜丨/]\s|\s+[【\[]|\s*(?:阅读|浏览|点击|访问)(?:数|量|次数)?\s*\d")
 
 
 def labelled_values(line: str) -> list[tuple[str, str]]:
