@@ -75,6 +75,16 @@ def _safe_name(text: str) -> str:
     return re.sub(r"[^a-z0-9._-]+", "_", text.lower()).strip("._") or "site"
 
 
+def _zone_name(zone: str | None) -> str | None:
+    """--zone as the gazetteer's official name when it knows the zone (成都高新区 -> 成都高新技术产业开发区)."""
+    if not zone:
+        return None
+    from zonenews.gazetteer import Gazetteer
+
+    known = Gazetteer.load().lookup(zone)
+    return known.name if known else zone.strip()
+
+
 def build_jobs(args: argparse.Namespace) -> list[CrawlJob]:
     from zonenews.profiles import ProfileError, load_profiles
 
@@ -98,7 +108,7 @@ def build_jobs(args: argparse.Namespace) -> list[CrawlJob]:
         for url in urls:
             check_url(url)
         jobs.append(CrawlJob(_safe_name(urlsplit(urls[0]).netloc), {
-            "start_urls": urls, "zone": args.zone, "allowed_hosts": args.allow_host}))
+            "start_urls": urls, "zone": _zone_name(args.zone), "allowed_hosts": args.allow_host}))
     if not jobs and redis_url_of(project_settings(args.set), args):
         # A worker of a distributed crawl takes its start URLs from Redis.
         jobs.append(CrawlJob("redis", {"start_urls": [], "zone": args.zone, "allowed_hosts": args.allow_host}))
