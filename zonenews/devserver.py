@@ -197,6 +197,7 @@ class _Server(ThreadingHTTPServer):
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # headers and body go out at once, not 40 ms apart on a kept-alive socket
     server_version = "Apache"
     sys_version = ""
     timeout = 30

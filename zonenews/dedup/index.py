@@ -24,10 +24,11 @@ from zonenews.clean.text import match_key
 SHINGLE = 5
 NUM_PERM = 64
 THRESHOLD = 0.8
-# LSH only proposes candidates, each then checked against THRESHOLD on the whole signature; banding
-# for a lower similarity makes a true match at 0.8-0.9 near-certain to be proposed (at 0.8 itself a
-# 64-permutation LSH misses a few percent of pairs).
-LSH_THRESHOLD = 0.5
+# LSH only proposes candidates, each then checked against THRESHOLD on the whole signature. Banded
+# for 0.8 itself, a 64-permutation LSH proposes only ~80% of the pairs at 0.89; banded for 0.6 it
+# proposes ~98.5% of pairs at 0.78-0.90 while candidates per query stay few (11 at 100k
+# documents; 0.5 gave 640 and grew linearly: benchmarks/README.md).
+LSH_THRESHOLD = 0.6
 SHORT_THRESHOLD = 0.9
 SHORT_BODY = 300
 MIN_NEAR_BODY = 40
@@ -81,12 +82,12 @@ class DuplicateIndex:
         if mh is None:
             return None
         needed = SHORT_THRESHOLD if len(key) < SHORT_BODY else self.threshold
-        best: Duplicate | None = None
-        for url in self._lsh.query(mh):
-            sim = float(np.mean(self._signatures[url] == mh.hashvalues))
-            if sim >= needed and (best is None or sim > best.similarity):
-                best = Duplicate(url, round(sim, 3))
-        return best
+        candidates = list(self._lsh.query(mh))
+        if not candidates:
+            return None
+        sims = (np.stack([self._signatures[url] for url in candidates]) == mh.hashvalues).mean(axis=1)
+        best = int(np.argmax(sims))
+        return Duplicate(candidates[best], round(float(sims[best]), 3)) if sims[best] >= needed else None
 
     def add(self, url: str, body: str) -> None:
         _key, digest, mh = _fingerprint(body)
