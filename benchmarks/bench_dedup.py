@@ -244,7 +244,7 @@ def run(quick: bool = False, sizes: list[int] | None = None, rounds: int | None 
         batch: int | None = None, large_fill: str = "resampled") -> Result:
     sizes = sorted(sizes or ([10_000, 50_000] if quick else [10_000, 100_000, 1_000_000]))
     rounds = rounds or (3 if quick else 5)
-    batch = batch or (60 if quick else 100)
+    batch = batch or (60 if quick else 80)
     # the smallest index from bodies, the largest by resampling the biggest one filled from bodies
     fills = (["pooled"] + [large_fill] * (len(sizes) - 1) if quick else
              ["add" if n <= 10_000 else "pooled" if n <= 100_000 else large_fill for n in sizes])
@@ -290,7 +290,7 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--quick", action="store_true")
     p.add_argument("--sizes", help="comma-separated index sizes (default 10000,100000,1000000; quick 10000,50000)")
     p.add_argument("--rounds", type=int, help="rounds (default 5; quick 3)")
-    p.add_argument("--batch", type=int, help="documents per operation per round (default 100; quick 60)")
+    p.add_argument("--batch", type=int, help="documents per operation per round (default 80; quick 60)")
     p.add_argument("--fill-large", choices=["resampled", "sampled"], default="resampled",
                    help="how indexes above 100k (quick: above the smallest) are filled (default resampled)")
     p.add_argument("--child", nargs=2, metavar=("SIZES", "FILLS"), help=argparse.SUPPRESS)

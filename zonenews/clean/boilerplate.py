@@ -44,7 +44,7 @@ _ATTACHMENT_LABEL = re.compile(r"^(?:附件|相关附件|附件下载|附件列�
                                r"\s*[:：]?$|^.{0,12}(?:下载|附件)\s*[:：]$", re.I)
 # Reprint notices, permalinks and forum edit stamps.
 _REPRINT = re.compile(r"^[\[【(（]?\s*(?:本文链接|原文链接|本文地址|文章链接|转载请注明|转载请保留|版权声明|免责声明|声明[:：]|"
-                      r"本站部分文章|本文来源于网络|如有侵权)|^本帖最后由.{1,40}编辑$")
+                      r"本站部分文章|本文来源于网络|如有侵权)|^本帖最后由.{1,40}编辑$|^[（(]\s*(?:企业供稿|供稿|来稿|投稿)\s*[)）]$")
 _COUNTER = re.compile(r"^(?:点击|浏览|阅读|访问)(?:数|量|次数)?\s*[:：]?\s*\d*\s*次?$")
 _COUNTER_ANYWHERE = re.compile(r"(?:点击|浏览|阅读|访问)(?:数|量|次数)?\s*[:：]?\s*\d+|\d+\s*(?:次浏览|人阅读|次阅读)")
 # A label line is a meta line when short, unless its label is a bare 时间/日期 (notices write

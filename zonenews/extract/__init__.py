@@ -37,7 +37,14 @@ from zonenews.extract.labels import (
     labelled_values,
 )
 from zonenews.extract.media import collect_attachments, collect_images
-from zonenews.extract.title import TITLE_SEPARATORS, TitleMatch, find_title, is_subtitle_block
+from zonenews.extract.title import (
+    TITLE_SEPARATORS,
+    TitleMatch,
+    find_title,
+    is_subtitle_block,
+    is_title_like,
+    title_weight,
+)
 
 # Blocks after the body run still searched for attachments and 责任编辑 lines.
 TRAILING_WINDOW = 15
@@ -73,11 +80,15 @@ class RawArticle:
 _LEADING_TAGS = re.compile(r"^(?:\s*[【\[][^】\]:：]{1,6}[】\]])+\s*")
 
 
+# "（责任编辑 Editor：刘洋）": the Chinese label before an English one.
+_BILINGUAL_LABEL = re.compile(r"^[（(]?\s*[\u4e00-\u9fff]{2,4}\s+(?=[A-Za-z][A-Za-z ]{1,15}\s*[:：])")
+
+
 def _labelled_fields(lines: list[str], body_lines: list[str]) -> dict[str, str]:
     """source/author/editor from meta lines near the title, then from body lines that open with
     a label (责任编辑：XX at the end; not "转载请注明来源：XX" inside a notice)."""
     found: dict[str, str] = {}
-    opening = [line for line in (_LEADING_TAGS.sub("", x) for x in body_lines)
+    opening = [line for line in (_BILINGUAL_LABEL.sub("", _LEADING_TAGS.sub("", x)) for x in body_lines)
                if (m := LABEL_RE.search(line)) and m.start() <= 2]
     for line in lines + body_lines[:3] + body_lines[-3:]:
         if "author" not in found and (m := BYLINE.match(line)):
@@ -243,15 +254,15 @@ def extract_tree(root: etree._Element, url: str, today: date,
                 block.text, captions):
             continue
         if pos < first and block.index in header_idx and (
-                block.is_heading or is_subtitle_block(block) or _centered_line(block)):
-            continue  # 引题/副题 and headings between the title and the first paragraph
+                block.is_heading or is_subtitle_block(block) or is_title_like(block) or _centered_line(block)):
+            continue  # 引题/副题, an English title and headings between the title and the first paragraph
         paragraphs.append(Paragraph(block.text, block.link_density, block.is_heading))
 
     title_el = root.find(".//title")
     site_names = set()
     if title_el is not None:  # every segment of <title> but the article's (the longest)
         segments = [s for s in TITLE_SEPARATORS.split(title_el.text_content() or "") if s.strip()]
-        main = max(segments, key=len) if segments else ""
+        main = max(segments, key=title_weight) if segments else ""
         site_names = {match_key(s) for s in segments if s is not main}
     run_chars = sum(len(b.text) for b in run) or 1
     return RawArticle(

@@ -41,14 +41,15 @@ _LATIN_LABELS = [x for x in _ALL if x.isascii()]
 # own, with no colon ("发布机构 XX 成文日期 YY"), so long labels standing alone between spaces count too.
 _CELL_LABELS = [x for x in _ALL if len(x) >= 3 and x in STRONG_LABELS and not x.isascii()]
 LABEL_RE = re.compile(
-    r"(?<![\u4e00-\u9fff])[文图]\s*[:：/]|(?:" + "|".join(_CJK_LABELS) + r")\s*[:：]"
+    r"(?<![\u4e00-\u9fff])文\s*/\s*图\s*[:：]|(?<![\u4e00-\u9fff])[文图]\s*[:：/]|(?:" + "|".join(_CJK_LABELS) + r")\s*[:：]"
     r"|(?<![A-Za-z])(?:" + "|".join(x.replace(" ", r"\s+") for x in _LATIN_LABELS) + r")\s*[:：]"
     r"|(?:(?<=^)|(?<=\s))(?:" + "|".join(_CELL_LABELS) + r")(?=\s)", re.I)
 
 
 def label_name(match: re.Match[str]) -> str:
     """The label of a LABEL_RE match, as the label lists spell it."""
-    return " ".join(match.group(0).rstrip(":：/ ").split()).lower()
+    name = " ".join(match.group(0).rstrip(":：/ ").split()).lower()
+    return "文" if name.startswith("文") and "/" in name else name  # 文/图：X names the writer
 
 
 PLACEHOLDERS = frozenset(
@@ -57,7 +58,7 @@ PLACEHOLDERS = frozenset(
 
 _VALUE_TRIM = " \t|｜丨/\\【】[]()（）<>《》,，;；.。·•"
 # A value ends at a clause break: "来源：XX，谢谢合作" is a notice, its source is XX.
-_VALUE_END = re.compile(r"[，,。；;！!？?]|\s[·•|｜丨/]\s|\s+[【\[]|\s*(?:阅读|浏览|点击|访问)(?:数|量|次数)?\s*\d")
+_VALUE_END = re.compile(r"[，,。；;！!？?]|\s[·•|｜丨/]\s|\s+[【\[]|\s+(?:字号|大\s*中\s*小)|\s*(?:阅读|浏览|点击|访问)(?:数|量|次数)?\s*\d")
 
 
 def labelled_values(line: str) -> list[tuple[str, str]]:

@@ -33,7 +33,7 @@ def _ld_headline(root: etree._Element) -> str | None:
                 None)
 
 
-def _is_title_like(block: Block) -> bool:
+def is_title_like(block: Block) -> bool:
     if block.hidden or not (4 <= len(block.text) <= 160) or block.link_density > 0.5:
         return False
     if block.is_heading:
@@ -52,6 +52,15 @@ def _is_title_like(block: Block) -> bool:
 def is_subtitle_block(block: Block) -> bool:
     """A 引题/副题 element next to the title (by class), which is neither title nor body."""
     return bool(class_tokens(block.owner) & SUBTITLE_TOKENS)
+
+
+_WORD = re.compile(r"[\u3400-\u9fff]|[A-Za-z0-9]+(?:[-'][A-Za-z0-9]+)*")
+
+
+def title_weight(segment: str) -> int:
+    """How much a <title> segment says: Chinese characters count one each, other words one each
+    (so "西桥高新区 Xiqiao Hi-tech Zone" weighs less than the Chinese headline beside it)."""
+    return len(_WORD.findall(segment))
 
 
 def _proximity(block: Block, body: tuple[int, int] | None) -> float:
@@ -77,7 +86,7 @@ def find_title(root: etree._Element, blocks: list[Block], body: tuple[int, int] 
         segments = [m.group(1), m.group(2)]
     # The article's part of <title> is its longest segment ("站点--标题" and "标题_栏目_站点" alike);
     # the shorter ones name the site and its sections.
-    main = max(segments, key=len) if segments else ""
+    main = max(segments, key=title_weight) if segments else ""
     main_key = match_key(main)
     site_keys = {match_key(s) for s in segments if s is not main}
     page_key = match_key(page_title)
@@ -88,7 +97,7 @@ def find_title(root: etree._Element, blocks: list[Block], body: tuple[int, int] 
 
     best: tuple[float, Block] | None = None
     for block in blocks:
-        if not _is_title_like(block):
+        if not is_title_like(block):
             continue
         key = match_key(block.text)
         if not key or key in site_keys:
