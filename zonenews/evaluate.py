@@ -75,16 +75,6 @@ class CaseResult:
     leaks: list[str] = field(default_factory=list)
 
 
-def load_pairs(folder: Path) -> list[Case]:
-    """The <case>.html + <case>.json pairs under folder."""
-    cases = []
-    for html in sorted(folder.rglob("*.html")):
-        expected = html.with_suffix(".json")
-        if expected.exists():
-            cases.append(load_pair(html))
-    return cases
-
-
 def load_pair(html: Path) -> Case:
     path = html.with_suffix(".json")
     try:
@@ -180,13 +170,6 @@ def default_chain() -> Chain:
     if _CHAIN is None:
         _CHAIN = Chain()
     return _CHAIN
-
-
-def clean_one(body: bytes, url: str, settings: Settings | None = None, *, content_type: str | None = None,
-              zone: str | None = None) -> dict[str, Any] | None:
-    """The record the offline chain makes of one page (no cross-page dedup), or None if skipped."""
-    chain = Chain(settings) if settings is not None else default_chain()
-    return chain.run(body, url, content_type=content_type, zone=zone)[0]
 
 
 def replay(case: Case, chain: Chain | None = None,
