@@ -11,8 +11,8 @@ from zonenews.extract import RawArticle, site_of
 
 # Key order of every record; the JSON Schema lists the same fields.
 RECORD_FIELDS = (
-    "url", "site", "zone", "title", "published_at", "source", "author", "editor", "category", "body",
-    "images", "attachments", "zones_mentioned", "lang", "content_hash", "crawled_at",
+    "url", "site", "zone", "title", "published_at", "published_date", "source", "author", "editor", "category",
+    "body", "images", "attachments", "zones_mentioned", "lang", "content_hash", "crawled_at",
 )
 
 
@@ -52,6 +52,8 @@ def build_record(raw: RawArticle, *, zone: str | None = None, crawled_at: str | 
         "zone": zone,
         "title": title,
         "published_at": raw.published_at,
+        # The date part alone, so DuckDB/pandas read one type (published_at mixes dates and date-times).
+        "published_date": raw.published_at[:10] if raw.published_at else None,
         "source": raw.source,
         "author": raw.author,
         "editor": raw.editor,
