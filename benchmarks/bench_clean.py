@@ -13,18 +13,17 @@ import argparse
 import gc
 import random
 import time
-from typing import Any
 
 import lxml.html
 import trafilatura
 import trafilatura.meta
 from common import Result, Target, banner, median, table
 from corpus import clean_corpus, saved_pages
-from scrapy.exceptions import DropItem
 from scrapy.settings import Settings
 
 from zonenews import settings as settings_module
-from zonenews.offline import build_pipelines, page_from_bytes
+from zonenews.chain import Chain
+from zonenews.offline import page_from_bytes
 from zonenews.stats import DUPLICATES, WRITTEN, RunStats
 
 TARGET_RATIO = 1.5
@@ -40,7 +39,7 @@ def zonenews_settings() -> Settings:
 
 
 class ZonenewsChain:
-    """page_from_bytes + the ITEM_PIPELINES chain, exactly as zonenews.offline.run_chain runs it.
+    """page_from_bytes + the ITEM_PIPELINES chain, run by zonenews.chain.Chain as `zonenews clean` runs it.
     The pipelines (gazetteer load, empty duplicate index) are built before the clock starts."""
 
     label = "zonenews clean chain"
@@ -48,24 +47,17 @@ class ZonenewsChain:
     def __init__(self) -> None:
         self.settings = zonenews_settings()
         self.stats = RunStats()
-        self.pipelines: list[Any] = []
+        self.chain: Chain | None = None
 
     def prepare(self) -> None:
         self.stats = RunStats()
-        self.pipelines = build_pipelines(self.settings, self.stats)
+        self.chain = Chain(self.settings, self.stats)
 
     def __call__(self, pages: Pages) -> int:
-        pipelines = self.pipelines
-        for body, url in pages:
-            current: Any = page_from_bytes(body, url, url=url)
-            try:
-                for pipeline in pipelines:
-                    current = pipeline.process_item(current)
-            except DropItem:
-                pass
-        for pipeline in pipelines:
-            if hasattr(pipeline, "close_spider"):
-                pipeline.close_spider()
+        assert self.chain is not None, "prepare() first"
+        with self.chain as chain:
+            for body, url in pages:
+                chain.process(page_from_bytes(body, url, url=url))
         return int(self.stats.get_value(WRITTEN, 0)) + int(self.stats.get_value(DUPLICATES, 0))
 
 

@@ -18,9 +18,8 @@ from typing import Any
 from scrapy.settings import Settings
 
 from zonenews.clean.text import match_key, normalize_space
-from zonenews.extract.sniff import unreadable_reason
 from zonenews.offline import page_from_bytes
-from zonenews.stats import RunStats, skipped_by_reason
+from zonenews.stats import RunStats
 
 EXACT_FIELDS = ("title", "published_at", "source", "author", "editor", "category")
 
@@ -121,45 +120,24 @@ def default_settings() -> Settings:
     return settings
 
 
-not_html = unreadable_reason  # the spider's own test, so replay skips what a crawl skips
-
-
 class Chain:
-    """The Extract and Clean pipelines, built once, the way a crawl builds them (no cross-page dedup)."""
+    """The Extract and Clean stages (zonenews.chain.Chain, no cross-page dedup), built once."""
 
     def __init__(self, settings: Settings | None = None) -> None:
-        from zonenews.offline import build_pipelines
+        from zonenews.chain import Chain as Runner
 
-        chain_settings = (settings or default_settings()).copy()
-        chain_settings.set("ITEM_PIPELINES", {
-            "zonenews.pipelines.ExtractPipeline": 100, "zonenews.pipelines.CleanPipeline": 200})
         self.stats = RunStats()
-        self.pipelines = build_pipelines(chain_settings, self.stats)
+        self.runner = Runner(settings or default_settings(), self.stats, pipelines={
+            "zonenews.pipelines.ExtractPipeline": 100, "zonenews.pipelines.CleanPipeline": 200})
 
     def run(self, body: bytes, url: str, *, content_type: str | None = None, zone: str | None = None,
             selectors: dict[str, str] | None = None) -> tuple[dict[str, Any] | None, str | None]:
         """(record, None), or (None, the reason the page was skipped)."""
-        from scrapy.exceptions import DropItem
-
-        if reason := not_html(body, content_type):
-            return None, reason
         page = page_from_bytes(body, url, url=url, content_type=content_type, zone=zone)
         if selectors:
             page.meta["selectors"] = dict(selectors)
-        before = skipped_by_reason(self.stats.get_stats())
-        current: Any = page
-        try:
-            for pipeline in self.pipelines:
-                current = pipeline.process_item(current)
-        except DropItem as exc:
-            after = skipped_by_reason(self.stats.get_stats())
-            reasons = [k for k, v in after.items() if v != before.get(k, 0)]
-            return None, reasons[0] if reasons else str(exc)
-        except Exception as exc:  # a crawl counts the page as skipped (error) and goes on; so do we
-            return None, f"error: {exc.__class__.__name__}: {exc}"
-        if not isinstance(current, dict):
-            return None, "no record"
-        return current, None
+        outcome = self.runner.process(page)
+        return outcome.record, outcome.reason
 
 
 _CHAIN: Chain | None = None

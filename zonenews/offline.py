@@ -5,19 +5,16 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
-from operator import itemgetter
 from pathlib import Path
-from typing import Any
 
-from scrapy.exceptions import DropItem
 from scrapy.settings import BaseSettings
-from scrapy.utils.misc import load_object
 
+from zonenews.chain import Chain
 from zonenews.export import OutputError
-from zonenews.extract.document import EmptyPage, meta_content, parse_html
-from zonenews.extract.encoding import decode_html
+from zonenews.extract.document import meta_content
+from zonenews.extract.page import UnreadablePage, load_page
 from zonenews.items import PageItem
-from zonenews.stats import SKIPPED, Stats
+from zonenews.stats import Stats
 
 logger = logging.getLogger(__name__)
 
@@ -29,36 +26,19 @@ class InputError(Exception):
     """A path given on the command line cannot be read."""
 
 
-def build_pipelines(settings: BaseSettings, stats: Stats) -> list[Any]:
-    """ITEM_PIPELINES in priority order, built the way a crawl builds them."""
-    ordered = sorted(settings.getdict("ITEM_PIPELINES").items(), key=itemgetter(1))
-    return [load_object(path).from_settings(settings, stats) for path, prio in ordered if prio is not None]
-
-
 def run_chain(items: Iterable[PageItem], settings: BaseSettings, stats: Stats) -> None:
-    """Push every item through the chain; a dropped item is counted, never fatal. An output that
-    cannot be written is: InputError, before a record could be lost."""
+    """Push every item through the chain (zonenews.chain.Chain). An output that cannot be written
+    ends the run with InputError, before a record could be lost."""
     try:
-        pipelines = build_pipelines(settings, stats)
+        chain = Chain(settings, stats)
     except OutputError as exc:
         raise InputError(exc.strerror) from None
-    try:
+    with chain:
         for item in items:
-            current: Any = item
             try:
-                for pipeline in pipelines:
-                    current = pipeline.process_item(current)
-            except DropItem as exc:
-                logger.debug("%s", exc)
+                chain.process(item)
             except OutputError as exc:
                 raise InputError(exc.strerror) from None
-            except Exception:  # one bad page never ends a run; Scrapy's scraper does the same
-                logger.exception("error processing %s", getattr(item, "url", item))
-                stats.inc_value(SKIPPED + "error")
-    finally:
-        for pipeline in pipelines:
-            if hasattr(pipeline, "close_spider"):
-                pipeline.close_spider()
 
 
 def expand_paths(paths: Iterable[str]) -> list[Path]:
@@ -95,18 +75,18 @@ def page_from_bytes(body: bytes, fallback_url: str, *, url: str | None = None, c
     """A PageItem for a saved page: its URL is the given one, else canonical/og:url, else the fallback.
     fetched_at (when the page was saved) becomes the record's crawled_at, so cleaning the same
     input twice gives the same output."""
-    text, _encoding = decode_html(body, content_type)
     try:
-        tree = parse_html(text)
-    except EmptyPage:
+        page = load_page(body, content_type)
+    except UnreadablePage:  # the chain's ExtractPipeline counts it under its reason
         return PageItem(url=url or fallback_url, body=body, content_type=content_type, zone=zone,
                         fetched_at=fetched_at)
+    tree = page.tree
     if url is None:
         canonical = next((el.get("href") for el in tree.iter("link")
                           if (el.get("rel") or "").lower() == "canonical" and el.get("href")), None)
         found = canonical or meta_content(tree, "og:url")
         url = found if found and found.startswith(("http://", "https://")) else fallback_url
-    return PageItem(url=url, body=body, content_type=content_type, zone=zone, text=text, tree=tree,
+    return PageItem(url=url, body=body, content_type=content_type, zone=zone, text=page.text, tree=tree,
                     fetched_at=fetched_at)
 
 

@@ -1,7 +1,7 @@
 """The item pipeline chain: extract -> clean -> dedup -> export.
 
-A crawl runs these as Scrapy item pipelines; `zonenews clean` runs the very same classes
-through `zonenews.offline.run_chain`. Every pipeline is built by `from_settings(settings,
+A crawl runs these as Scrapy item pipelines; `zonenews clean`, `eval`, `check` and `explain` run
+the very same classes through `zonenews.chain.Chain`. Every pipeline is built by `from_settings(settings,
 stats)`, so both paths construct them one way.
 """
 
@@ -19,8 +19,8 @@ from zonenews.clean.record import build_record
 from zonenews.dedup import make_index
 from zonenews.dedup.state import open_state
 from zonenews.export import JsonLinesWriter, OutputError, sidecar_path
-from zonenews.extract import extract_article, extract_tree
-from zonenews.extract.document import EmptyPage
+from zonenews.extract import extract_tree
+from zonenews.extract.page import UnreadablePage, load_page
 from zonenews.items import ExtractedItem, PageItem
 from zonenews.stats import DUPLICATES, SKIPPED, WRITTEN, Stats
 
@@ -32,10 +32,22 @@ MAX_RUN_LINK_DENSITY = 0.35
 MAX_DATED_LINKS = 3  # more dated headline links in the body run than this: a list page
 
 
-def skip(stats: Stats, reason: str, url: str) -> DropItem:
+class PageSkipped(DropItem):
+    """A page that is no article (or no page): `reason` is what it is counted under."""
+
+    def __init__(self, reason: str, url: str) -> None:
+        super().__init__(f"skipped ({reason}): {url}", log_level="DEBUG")
+        self.reason = reason
+
+
+class Duplicate(DropItem):
+    reason = "duplicate"
+
+
+def skip(stats: Stats, reason: str, url: str) -> PageSkipped:
     """Count a skipped page under its reason and make the DropItem that stops it."""
     stats.inc_value(SKIPPED + reason)
-    return DropItem(f"skipped ({reason}): {url}", log_level="DEBUG")
+    return PageSkipped(reason, url)
 
 
 class _Pipeline:
@@ -58,14 +70,12 @@ class ExtractPipeline(_Pipeline):
     def process_item(self, item: Any) -> Any:
         if not isinstance(item, PageItem):
             return item
-        today = date.today()
         try:
-            if item.tree is not None:
-                raw = extract_tree(item.tree, item.url, today, item.meta.get("selectors"))
-            else:
-                raw = extract_article(item.body, item.url, item.content_type, today, item.meta.get("selectors"))
-        except EmptyPage:
-            raise skip(self.stats, "empty", item.url) from None
+            if item.tree is None:
+                item.tree = load_page(item.body, item.content_type).tree
+            raw = extract_tree(item.tree, item.url, date.today(), item.meta.get("selectors"))
+        except UnreadablePage as exc:
+            raise skip(self.stats, exc.reason, item.url) from None
         except (ValueError, RecursionError) as exc:  # lxml gives up on some binary or absurd markup
             logger.debug("unparseable page %s: %s", item.url, exc)
             raise skip(self.stats, "unparseable", item.url) from None
@@ -138,7 +148,7 @@ class DedupPipeline(_Pipeline):
                                                overwrite=self.settings.getbool("ZONENEWS_OUTPUT_OVERWRITE"))
             self.sidecar.write({"url": item["url"], "duplicate_of": found.duplicate_of,
                                 "similarity": found.similarity})
-        raise DropItem(f"duplicate of {found.duplicate_of}: {item['url']}", log_level="DEBUG")
+        raise Duplicate(f"duplicate of {found.duplicate_of}: {item['url']}", log_level="DEBUG")
 
     def close_spider(self) -> None:
         if self.sidecar is not None:

@@ -25,8 +25,7 @@ from zonenews.extract.dates import (
     date_from_url,
     find_date,
 )
-from zonenews.extract.document import meta_content, parse_html
-from zonenews.extract.encoding import decode_html
+from zonenews.extract.document import meta_content
 from zonenews.extract.labels import (
     AUTHOR_LABELS,
     BYLINE,
@@ -37,6 +36,7 @@ from zonenews.extract.labels import (
     labelled_values,
 )
 from zonenews.extract.media import collect_attachments, collect_images
+from zonenews.extract.page import load_page
 from zonenews.extract.title import (
     TITLE_SEPARATORS,
     TitleMatch,
@@ -283,10 +283,11 @@ def extract_tree(root: etree._Element, url: str, today: date,
 
 def extract_article(body: bytes, url: str, content_type: str | None = None,
                     today: date | None = None, selectors: dict[str, str] | None = None) -> RawArticle:
-    """Raw article fields from the response bytes (raises EmptyPage when there is no HTML)."""
-    text, encoding = decode_html(body, content_type)
-    raw = extract_tree(parse_html(text), url, today or date.today(), selectors)
-    raw.encoding = encoding
+    """Raw article fields from the response bytes (raises UnreadablePage, an EmptyPage, when there
+    is no page to read)."""
+    page = load_page(body, content_type)
+    raw = extract_tree(page.tree, url, today or date.today(), selectors)
+    raw.encoding = page.encoding
     return raw
 
 

@@ -16,9 +16,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from zonenews.dedup.state import StateStore, open_state
-from zonenews.extract.document import EmptyPage, parse_html
-from zonenews.extract.encoding import decode_html
-from zonenews.extract.sniff import unreadable_reason
+from zonenews.extract.page import UnreadablePage, load_page
 from zonenews.items import PageItem
 from zonenews.spiders.links import Link, canonical_url, page_links
 from zonenews.stats import SKIPPED
@@ -170,19 +168,15 @@ class ZoneSpider(Spider):
         stats = self.crawler.stats
         content_type = response.headers.get(b"Content-Type", b"").decode("latin-1")
         body = response.body
-        if reason := unreadable_reason(body, content_type):
-            stats.inc_value(SKIPPED + reason)
-            return
-        text, _encoding = decode_html(body, content_type)
         try:
-            root = parse_html(text)
-        except EmptyPage:
-            stats.inc_value(SKIPPED + "empty")
+            page = load_page(body, content_type)
+        except UnreadablePage as exc:
+            stats.inc_value(SKIPPED + exc.reason)
             return
         yield from self._follow(response, page_links(
-            root, response.url, max_list_pages=self.crawler.settings.getint("ZONENEWS_MAX_LIST_PAGES")))
+            page.tree, response.url, max_list_pages=self.crawler.settings.getint("ZONENEWS_MAX_LIST_PAGES")))
         if response.meta.get("is_list"):
             return  # a page reached by a pager link is a list page, never an article
         yield PageItem(url=response.url, body=body, content_type=content_type or None, status=response.status,
-                       zone=self.zone, text=text, tree=root,
+                       zone=self.zone, text=page.text, tree=page.tree,
                        meta={"selectors": self.selectors} if self.selectors else {})
