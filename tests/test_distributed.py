@@ -26,7 +26,7 @@ from urllib.parse import urlsplit
 import pytest
 from w3lib.url import canonicalize_url
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, run_cli
 from tests.fixtureweb import build_fixture_web
 from tests.redis_server import RedisServer
 from zonenews.clean.text import match_key
@@ -65,7 +65,8 @@ def records_of(*paths: Path) -> list[dict[str, Any]]:
     out = []
     for path in paths:
         if path.exists():
-            for line in path.read_text("utf-8").splitlines():
+            # A worker may be mid-write: a torn last line (even a torn character) is skipped.
+            for line in path.read_bytes().decode("utf-8", "replace").splitlines():
                 with contextlib.suppress(ValueError):
                     out.append(json.loads(line))
     return out
@@ -164,15 +165,14 @@ def test_two_workers_share_one_crawl(web: dict[str, Any], single: dict[str, Any]
 
 
 WORKER_WITHOUT_URLS = """
-import argparse, sys
+import sys
 from scrapy.crawler import CrawlerProcess
 from zonenews.commands import project_settings
-from zonenews.distributed import apply_redis_settings, spider_class
+from zonenews.distributed.options import spider_class, use_redis
 redis_url, output = sys.argv[1], sys.argv[2]
 settings = project_settings(sys.argv[3:])
 settings.set("ZONENEWS_OUTPUT", output, priority="cmdline")
-apply_redis_settings(settings, argparse.Namespace(redis=redis_url, redis_prefix=None, seed_only=False,
-                                                  idle_exit=1.0, redis_reset=False))
+use_redis(settings, redis_url, idle_exit=1.0)
 process = CrawlerProcess(settings)
 process.crawl(spider_class(settings), start_urls=[])
 process.start()
@@ -255,6 +255,61 @@ def test_killed_worker_loses_no_article(web: dict[str, Any], single: dict[str, A
              for path in reqs[len(before[site]):]}
     assert {web["key"](u) for u in held} - web["disallowed"] <= after
     assert_redis_left_clean(client)
+
+
+# -- the command layer ------------------------------------------------------------------------
+
+IMPORTED_REDIS_MODULES = "import sys, {modules}; print(sorted(m for m in sys.modules if m.startswith('scrapy_redis')))"
+
+
+def test_importing_the_cli_does_not_import_scrapy_redis() -> None:
+    """Every command imports the CLI; only a distributed crawl's components import scrapy-redis."""
+    cli = ["zonenews.cli", "zonenews.distributed", "zonenews.distributed.options",
+           *(f"zonenews.commands.{name}" for name in ("crawl", "clean", "demo", "sites", "eval", "fixture", "check"))]
+    for modules, want_imported in ((cli, False), ([*cli, "zonenews.distributed.spider"], True)):
+        proc = subprocess.run([sys.executable, "-c", IMPORTED_REDIS_MODULES.format(modules=", ".join(modules))],
+                              cwd=ROOT, capture_output=True, text=True, timeout=60)
+        assert proc.returncode == 0, proc.stderr
+        assert (proc.stdout.strip() != "[]") is want_imported, (modules, proc.stdout)
+
+
+@pytest.mark.parametrize("args, words", [
+    (("http://a.example/", "--seed-only"), "--seed-only needs --redis URL"),
+    (("http://a.example/", "--redis-prefix", "p"), "--redis-prefix needs --redis URL"),
+    (("http://a.example/", "--redis", "http://127.0.0.1:6379/0"), "not a Redis URL: 'http://127.0.0.1:6379/0'"),
+    (("http://a.example/", "--redis", "{redis}", "--redis-prefix", "a b"), "bad Redis key prefix 'a b'"),
+    (("http://a.example/", "--redis", "{redis}", "--idle-exit", "-1"), "--idle-exit must be 0 or more"),
+    (("--redis", "redis://127.0.0.1:1/0"), "cannot reach Redis at redis://127.0.0.1:1/0"),
+    (("--redis", "{redis}", "--seed-only"), "--seed-only needs at least one start URL"),
+])
+def test_bad_redis_options_get_one_line_and_status_2(args: tuple[str, ...], words: str, redis_server: RedisServer,
+                                                     tmp_path: Path) -> None:
+    args = tuple(a.replace("{redis}", redis_server.url(db=5)) for a in args)
+    proc = run_cli("crawl", *args, "-o", str(tmp_path / "out.jsonl"))
+    lines = proc.stderr.strip().splitlines()
+    assert proc.returncode == 2 and len(lines) == 1, proc.stderr
+    assert lines[0].startswith("zonenews: error: ") and words in lines[0], lines
+
+
+def test_reset_is_refused_while_a_worker_lives_then_done(redis_server: RedisServer, tmp_path: Path) -> None:
+    client = redis_server.client(db=5)
+    client.flushdb()
+    client.sadd("zone:dupefilter", "f1", "f2")
+    client.sadd("zone:seeded", "http://a.example/")
+    client.hset("zone:workers", "elsewhere:1:abc", "{}")
+    client.set("zone:worker:elsewhere:1:abc", 1, px=60_000)  # its heartbeat: alive
+    seed = ("crawl", "http://a.example/", "--redis", redis_server.url(db=5), "--redis-reset", "--seed-only")
+    proc = run_cli(*seed)
+    assert proc.returncode == 2 and proc.stderr.strip().splitlines() == [
+        "zonenews: error: refusing to reset crawl 'zone': 1 workers still running (elsewhere:1:abc)"]
+    assert client.scard("zone:dupefilter") == 2 and client.llen("zone:start_urls") == 0, "nothing touched"
+
+    client.delete("zone:worker:elsewhere:1:abc")  # the worker died: its registry entry is stale
+    proc = run_cli(*seed)
+    assert proc.returncode == 0, proc.stderr
+    assert "reset crawl 'zone': 3 keys deleted" in proc.stderr and "queued 1 start URLs on zone:start_urls" in proc.stderr
+    assert not client.exists("zone:dupefilter", "zone:seeded", "zone:workers")
+    assert [json.loads(v)["url"] for v in client.lrange("zone:start_urls", 0, -1)] == ["http://a.example/"]
 
 
 # -- the Redis duplicate index ----------------------------------------------------------------

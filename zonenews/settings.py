@@ -50,6 +50,13 @@ ZONENEWS_STATE = os.environ.get("ZONENEWS_STATE", "data/state/zonenews.sqlite")
 ZONENEWS_FULL = False
 ZONENEWS_STATE_MAX_SIGNATURES = 200_000
 
+# Distributed crawl (see docs/distributed.md; --redis and its options override these).
+ZONENEWS_REDIS_URL = None            # redis://HOST:PORT/DB shares the crawl (also $ZONENEWS_REDIS_URL)
+ZONENEWS_REDIS_PREFIX = "zone"       # prefix of the crawl's Redis keys: one prefix is one crawl
+ZONENEWS_REDIS_IDLE_EXIT = 60.0      # seconds of empty shared frontier before a worker exits; 0 never
+ZONENEWS_REDIS_WORKER_TTL = 30.0     # heartbeat lifetime: a worker silent this long is dead
+ZONENEWS_REDIS_POLL = 0.5            # how often a worker checks the shared frontier, seconds
+
 ITEM_PIPELINES = {
     "zonenews.pipelines.ExtractPipeline": 100,
     "zonenews.pipelines.CleanPipeline": 200,

@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 
 from scrapy.settings import Settings
 
+from zonenews import settings as project_defaults
 from zonenews.commands import (
     UsageError,
     add_output_options,
@@ -24,7 +25,9 @@ from zonenews.commands import (
     print_summary,
     project_settings,
 )
-from zonenews.distributed import add_redis_options, apply_redis_settings, redis_url_of, spider_class
+from zonenews.distributed import DistributedError
+from zonenews.distributed.keys import reset_crawl, seed_start_urls
+from zonenews.distributed.options import URL_SETTING, redis_url_of, spider_class, use_redis
 from zonenews.stats import DUPLICATES, SKIPPED, WRITTEN
 
 if TYPE_CHECKING:
@@ -70,6 +73,50 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     add_redis_options(p)
 
 
+def add_redis_options(parser: argparse.ArgumentParser) -> None:
+    """Command-line options of a distributed crawl."""
+    g = parser.add_argument_group("distributed crawl (scrapy-redis; see docs/distributed.md)")
+    g.add_argument("--redis", metavar="URL", help=(
+        f"share the crawl with other workers through Redis at URL, e.g. redis://10.0.0.5:6379/0 "
+        f"(default: ${URL_SETTING} or the {URL_SETTING} setting); give each worker its own -o file"))
+    g.add_argument("--redis-prefix", metavar="PREFIX", help=(
+        f"prefix of the crawl's Redis keys (default: the ZONENEWS_REDIS_PREFIX setting, "
+        f"'{project_defaults.ZONENEWS_REDIS_PREFIX}'); one prefix = one crawl"))
+    g.add_argument("--seed-only", action="store_true", help=(
+        "queue the start URLs in Redis (PREFIX:start_urls) and exit; workers started without URLs "
+        "take them from there"))
+    g.add_argument("--idle-exit", type=float, metavar="SECONDS", help=(
+        f"exit once the shared frontier has stayed empty this long; 0 waits for ever "
+        f"(default: the ZONENEWS_REDIS_IDLE_EXIT setting, {project_defaults.ZONENEWS_REDIS_IDLE_EXIT:g})"))
+    g.add_argument("--redis-reset", action="store_true", help=(
+        "delete the crawl's keys (queue, seen URLs, duplicate index) first; refused while workers run"))
+
+
+def apply_redis_options(settings: Settings, args: argparse.Namespace) -> bool:
+    """Make this run a worker of the shared crawl when asked to; True when --seed-only did all there was."""
+    url = redis_url_of(settings, args.redis)
+    if not url:
+        for flag in ("seed_only", "redis_reset", "idle_exit", "redis_prefix"):
+            if getattr(args, flag) not in (None, False):
+                raise UsageError(f"--{flag.replace('_', '-')} needs --redis URL (or ${URL_SETTING})")
+        return False
+    try:
+        server, keys = use_redis(settings, url, prefix=args.redis_prefix, idle_exit=args.idle_exit)
+        if args.redis_reset:
+            removed = reset_crawl(server, keys)
+            print(f"reset crawl '{keys.prefix}': {removed} keys deleted", file=sys.stderr)
+        if not args.seed_only:
+            return False
+        urls = [t for t in args.targets if "://" in t]  # start URLs and profile names share one positional
+        if not urls:
+            raise UsageError("--seed-only needs at least one start URL")
+        queued = seed_start_urls(server, keys, urls, zone=args.zone, allowed_hosts=args.allow_host)
+    except DistributedError as exc:
+        raise UsageError(str(exc)) from None
+    print(f"queued {queued} start URLs on {keys.start_urls} at {url}", file=sys.stderr)
+    return True
+
+
 def _safe_name(text: str) -> str:
     """A folder name from a host or profile name: nothing a page could turn into a path."""
     return re.sub(r"[^a-z0-9._-]+", "_", text.lower()).strip("._") or "site"
@@ -109,12 +156,12 @@ def build_jobs(args: argparse.Namespace) -> list[CrawlJob]:
             check_url(url)
         jobs.append(CrawlJob(_safe_name(urlsplit(urls[0]).netloc), {
             "start_urls": urls, "zone": _zone_name(args.zone), "allowed_hosts": args.allow_host}))
-    if not jobs and redis_url_of(project_settings(args.set), args):
+    if not jobs and redis_url_of(project_settings(args.set), args.redis):
         # A worker of a distributed crawl takes its start URLs from Redis.
         jobs.append(CrawlJob("redis", {"start_urls": [], "zone": args.zone, "allowed_hosts": args.allow_host}))
     if not jobs:
         raise UsageError("give a start URL, a profile name, or --all")
-    if len(jobs) > 1 and redis_url_of(project_settings(args.set), args):
+    if len(jobs) > 1 and redis_url_of(project_settings(args.set), args.redis):
         raise UsageError("--redis shares one crawl: run one profile (or one set of start URLs) per crawl, "
                          "or give each its own --redis-prefix in separate runs")
     return jobs
@@ -179,7 +226,8 @@ def run(args: argparse.Namespace) -> int:
     if args.quiet:
         settings.set("LOG_LEVEL", "WARNING", priority="cmdline")
     settings.set("ZONENEWS_RUN_ID", uuid.uuid4().hex, priority="cmdline")
-    apply_redis_settings(settings, args)  # first: with Redis, the run state lives there
+    if apply_redis_options(settings, args):  # first: with Redis, the run state lives there
+        return 0
     state = _open_state(settings, args)
     if args.jobdir:
         settings.set("JOBDIR", args.jobdir, priority="cmdline")
