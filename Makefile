@@ -13,14 +13,21 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 # redis-server is a Debian package; the distributed-crawl tests start their own instance.
+# chromium (Debian) renders the run report in tests/test_report.py.
 system-deps:
 	@command -v redis-server >/dev/null 2>&1 || { \
 	  echo "installing redis-server (Debian package)"; \
 	  (apt-get update -qq && apt-get install -y -qq redis-server) >/dev/null 2>&1 || \
 	  echo "warning: could not install redis-server; the Redis tests will fail"; }
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "installing chromium (Debian package, for the report's browser test)"; \
+	  (apt-get update -qq && apt-get install -y -qq chromium) >/dev/null 2>&1 || \
+	  echo "warning: could not install chromium; the report's browser test will be skipped"; }
 
 demo: $(STAMP)
 	$(BIN)/zonenews demo -O data/demo.jsonl
+	$(BIN)/zonenews report data/demo.jsonl -o data/demo.report.html
+	@echo "demo report: $(CURDIR)/data/demo.report.html (open it in a browser)"
 
 test: $(STAMP) system-deps
 	$(BIN)/ruff check .
