@@ -21,11 +21,27 @@ BLOCK_TAGS = frozenset(
 HEADING_TAGS = frozenset(["h1", "h2", "h3", "h4", "h5", "h6"])
 BOILERPLATE_TAGS = frozenset(["nav", "header", "footer", "aside"])
 
-# class/id tokens of page chrome: navigation, sharing, printing, related lists, footers.
+# class/id tokens that name page chrome by what it is: navigation, sharing, printing, related
+# lists, pagers, comments, ads. Such a region is chrome unless it holds much plain text.
 BOILERPLATE_TOKENS = frozenset(
-    ["nav", "navbar", "navigation", "menu", "menus", "topmenu", "mainnav", "subnav", "header", "head", "top", "topbar", "footer", "foot", "bottom", "copyright", "copy", "banquan", "share", "bdshare", "jiathis", "fenxiang", "print", "dayin", "fontsize", "font", "zihao", "related", "relate", "xgxw", "xgwz", "xgyd", "xglj", "tuijian", "recommend", "hot", "rank", "paihang", "prev", "next", "prenext", "sxp", "pager", "pagination", "paging", "pagebar", "sidebar", "side", "aside", "comment", "comments", "pinglun", "reply", "breadcrumb", "breadcrumbs", "crumb", "crumbs", "position", "location", "weizhi", "dqwz", "curmb", "search", "sousuo", "login", "toolbar", "tools", "ad", "ads", "advert", "qrcode", "ewm", "erweima", "friendlink", "yqlj", "wza", "skip", "hd", "contact", "lxwm", "lianxi", "video", "player"]
+    ["nav", "navbar", "navigation", "menu", "menus", "topmenu", "mainnav", "subnav", "copyright", "banquan", "share", "bdshare", "jiathis", "fenxiang", "print", "dayin", "fontsize", "zihao", "related", "relate", "xgxw", "xgwz", "xgyd", "xglj", "tuijian", "recommend", "rank", "paihang", "prev", "next", "prenext", "sxp", "pager", "pagination", "paging", "pagebar", "comment", "comments", "pinglun", "reply", "breadcrumb", "breadcrumbs", "crumb", "crumbs", "weizhi", "dqwz", "curmb", "search", "sousuo", "login", "toolbar", "ad", "ads", "advert", "qrcode", "ewm", "erweima", "friendlink", "yqlj", "wza", "skip", "lxwm", "lianxi"]
 )
-HIDDEN_TOKENS = frozenset(["hidden", "hide", "d-none", "print-only", "printonly", "visible-print", "sr-only", "visually-hidden"])
+# Tokens that only say where a region sits or how it looks (`left_bottom`, `sideBorder`,
+# `article-header`, `and-w-sidebar`): layout wrappers carry them as often as chrome does, so such a
+# region is chrome only when it holds no prose.
+LAYOUT_TOKENS = frozenset(
+    ["header", "head", "top", "topbar", "footer", "foot", "bottom", "copy", "font", "hot", "sidebar", "side", "aside", "position", "location", "tools", "hd", "contact", "video", "player"]
+)
+# Whole class names (not tokens: `field-label-hidden` is a visible label) that hide an element from
+# a desktop reader, Bootstrap's phone-only classes included (a mobile copy of the article).
+HIDDEN_CLASSES = frozenset(["hidden", "hide", "d-none", "print-only", "printonly", "visible-print", "sr-only",
+                            "visually-hidden", "invisible", "hidden-lg", "hidden-md", "d-md-none", "d-lg-none",
+                            "d-xl-none", "visible-xs", "visible-sm", "visible-xs-block", "visible-sm-block"])
+# Prose in a layout-token region: text outside links in pieces of this many characters, with a
+# sentence mark, adding up to PROSE_CHARS.
+PROSE_PIECE_CHARS = 40
+PROSE_CHARS = 150
+_SENTENCE = re.compile(r"[。！？；，.!?;,]")
 
 _TOKEN_SPLIT = re.compile(r"[\s_\-]+|(?<=[a-z])(?=[A-Z])")
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
@@ -83,12 +99,12 @@ def class_tokens(el: etree._Element) -> set[str]:
     return {t.lower() for t in _TOKEN_SPLIT.split(raw) if t}
 
 
-def is_hidden(el: etree._Element, tokens: set[str] | None = None) -> bool:
+def is_hidden(el: etree._Element) -> bool:
     if el.get("hidden") is not None or (el.get("aria-hidden") or "").lower() == "true":
         return True
     if _HIDDEN_STYLE.search(el.get("style") or ""):
         return True
-    return bool((class_tokens(el) if tokens is None else tokens) & HIDDEN_TOKENS)
+    return bool(HIDDEN_CLASSES.intersection((el.get("class") or "").lower().split()))
 
 
 def _text_and_link_len(el: etree._Element) -> tuple[int, int]:
@@ -98,11 +114,29 @@ def _text_and_link_len(el: etree._Element) -> tuple[int, int]:
 
 
 def is_boilerplate_region(el: etree._Element, tokens: set[str] | None = None) -> bool:
-    """Page chrome by tag or class/id, unless it holds a lot of plain text (then it is content)."""
-    if el.tag not in BOILERPLATE_TAGS and not ((class_tokens(el) if tokens is None else tokens) & BOILERPLATE_TOKENS):
-        return False
+    """Page chrome by tag or class/id, unless it holds a lot of plain text (then it is content);
+    a region named only by a layout token is chrome unless it holds prose."""
+    tokens = class_tokens(el) if tokens is None else tokens
+    if el.tag not in BOILERPLATE_TAGS and not tokens & BOILERPLATE_TOKENS:
+        return bool(tokens & LAYOUT_TOKENS) and not holds_prose(el)
     text, links = _text_and_link_len(el)
     return not (text > 400 and links < 0.3 * text)
+
+
+def holds_prose(el: etree._Element) -> bool:
+    """Text outside links in sentence-sized pieces: an article, not a menu or a copyright line."""
+    total = 0
+    for node in el.iter():
+        if not isinstance(node.tag, str) or node.tag == "a":
+            pieces = [node.tail] if isinstance(node.tag, str) else []
+        else:
+            pieces = [node.text, node.tail] if node is not el else [node.text]
+        for piece in pieces:
+            if piece and len(piece := piece.strip()) >= PROSE_PIECE_CHARS and _SENTENCE.search(piece):
+                total += len(piece)
+                if total >= PROSE_CHARS:
+                    return True
+    return False
 
 
 def drop_unseen(root: etree._Element) -> None:
@@ -204,7 +238,7 @@ class _Linearizer:
                         self.owners.append(el)
                 # Class names are read once; inside chrome, nested chrome changes nothing.
                 tokens = class_tokens(el) if (el.get("class") or el.get("id")) else set()
-                hid = is_hidden(el, tokens)
+                hid = is_hidden(el)
                 boiler = el is not start and not self.boiler_depth and is_boilerplate_region(el, tokens)
                 if hid or boiler:
                     marks[el] = (hid, boiler)
