@@ -37,8 +37,8 @@ def run(args: argparse.Namespace) -> int:
                               ReportOptions(stale_days=args.stale_days, months=args.months))
     except NoRecordFiles as exc:
         raise UsageError(str(exc)) from None
-    except OSError as exc:
-        raise UsageError(f"cannot write the report {args.output}: {exc.strerror or exc}") from None
+    except OSError as exc:  # a file unreadable or vanished under us, or the output not writable
+        raise UsageError(f"{exc.filename or args.output}: {exc.strerror or exc}") from None
     print(f"records read:       {result.records}\n"
           f"sites:              {result.sites}\n"
           f"record files:       {result.record_files} ({result.summaries} with a run summary)\n"

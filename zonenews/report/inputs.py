@@ -37,9 +37,9 @@ def sidecar_candidates(record_file: Path, kind: str) -> list[Path]:
     the names older versions gave (`OUT.duplicates.jsonl`, `OUT.summary.json`), first one first."""
     current = Path(sidecar_path(str(record_file), kind) or "")
     stem = record_file.name.removesuffix(".jsonl")
-    names = [current.name, current.name.removesuffix(".jsonl") + ".json", f"{stem}.{kind}.jsonl",
-             f"{stem}.{kind}.json"]
-    return [record_file.with_name(n) for n in dict.fromkeys(names)]
+    paths = [current, current.with_name(current.name.removesuffix(".jsonl") + ".json"),
+             record_file.with_name(f"{stem}.{kind}.jsonl"), record_file.with_name(f"{stem}.{kind}.json")]
+    return list(dict.fromkeys(paths))
 
 
 def find_sidecars(record_file: Path) -> Sidecars:

@@ -48,7 +48,6 @@ class SiteTally:
     filled: Counter = field(default_factory=Counter)
     months: Counter = field(default_factory=Counter)
     latest_date: str | None = None
-    zones: Counter = field(default_factory=Counter)
 
 
 @dataclass
@@ -95,7 +94,7 @@ class DuplicateTally:
 @dataclass
 class Tally:
     records: int = 0
-    lines_skipped: int = 0  # blank-free lines that are not records (bad JSON, no content_hash)
+    lines_skipped: int = 0  # non-blank lines that are not records (bad JSON, no content_hash)
     sites: dict[str, SiteTally] = field(default_factory=dict)
     zone_months: dict[str, Counter] = field(default_factory=dict)
     sources: TopCounter = field(default_factory=TopCounter)
@@ -112,7 +111,6 @@ class Tally:
         st.records += 1
         st.filled.update(name for name in COMPLETENESS_FIELDS if rec.get(name))
         zone = rec.get("zone") or NO_ZONE
-        st.zones[zone] += 1
         date = rec.get("published_date") or (rec.get("published_at") or "")[:10] or None
         if date:
             month = date[:7]
