@@ -213,8 +213,6 @@ def test_killed_worker_loses_no_article(web: dict[str, Any], single: dict[str, A
     """SIGKILL a worker with requests in flight: a second worker re-queues them once the dead one's
     heartbeat expires, and the parts still hold every article, once (docs/distributed.md says when
     one record may be written twice)."""
-    import pickle
-
     client = redis_server.client(db=3)
     client.flushdb()
     url = redis_server.url(db=3)
@@ -225,7 +223,7 @@ def test_killed_worker_loses_no_article(web: dict[str, Any], single: dict[str, A
     log1, log2 = tmp_path / "w1.log", tmp_path / "w2.log"
     w1 = zonenews("crawl", *web["starts"], "--redis", url, "-o", str(part1), *FAST, *WORKER, stderr=log1)
     def leased() -> list[str]:  # the requests a worker has popped and not finished
-        return [pickle.loads(v.split(b":", 1)[1])["url"]
+        return [json.loads(v.split(b":", 1)[1])["url"]
                 for worker in client.hkeys("zone:workers") for v in client.hvals(b"zone:inflight:" + worker)]
 
     deadline = time.monotonic() + 60
@@ -254,6 +252,70 @@ def test_killed_worker_loses_no_article(web: dict[str, Any], single: dict[str, A
     after = {web["key"](group.url(site, path)) for site, reqs in group.all_requests().items()
              for path in reqs[len(before[site]):]}
     assert {web["key"](u) for u in held} - web["disallowed"] <= after
+    assert_redis_left_clean(client)
+
+
+# -- the request queue: JSON, never pickle ----------------------------------------------------
+
+class WritesFile:
+    """A pickle whose loading writes a file: what an attacker with write access to Redis would plant."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Path.write_text, (self.path, "code ran"))
+
+
+def test_queued_request_round_trips_as_json() -> None:
+    from scrapy import Request
+    from scrapy.utils.request import request_from_dict
+
+    from zonenews.distributed import serializer
+    from zonenews.spiders.zone import ZoneSpider
+
+    spider = ZoneSpider(start_url="http://a.example/")
+    request = Request("http://a.example/新闻?id=1", callback=spider.parse, errback=spider.failed, method="POST",
+                      headers={"Referer": "http://a.example/", "X-Bytes": b"\xff\x00"}, body=b"\x00\xff\x80body",
+                      cookies={"k": "v"}, priority=10, dont_filter=True, flags=["f"], cb_kwargs={"n": 1},
+                      meta={"hops": 2, "list_hops": 1, "is_list": True, "zonenews_zone": "西岭高新区",
+                            "redirect_urls": ["http://a.example/old"], "download_timeout": 30.5})
+    data = serializer.dumps(request.to_dict(spider=spider))
+    entry = json.loads(data)  # plain JSON, readable with redis-cli
+    assert entry["url"] == request.url and entry["meta"]["zonenews_zone"] == "西岭高新区"
+    assert entry["callback"] == "parse" and entry["headers"]["Referer"] == ["http://a.example/"]
+    again = request_from_dict(serializer.loads(data), spider=spider)
+    assert again.to_dict(spider=spider) == request.to_dict(spider=spider)
+    assert again.body == b"\x00\xff\x80body" and again.headers.getlist("X-Bytes") == [b"\xff\x00"]
+    with pytest.raises(TypeError, match="JSON cannot carry"):
+        serializer.dumps(Request("http://a.example/", meta={"x": object()}).to_dict())
+
+
+def test_planted_pickle_is_refused_and_the_worker_goes_on(web: dict[str, Any], single: dict[str, Any],
+                                                          redis_server: RedisServer, tmp_path: Path) -> None:
+    """Whoever can write to the Redis queue cannot run code on a worker: a planted pickle (and JSON that
+    names a class or a callback of its choosing) is dropped, logged and counted; the crawl is complete."""
+    import pickle
+
+    control, target = tmp_path / "control-ran", tmp_path / "worker-ran"
+    pickle.loads(pickle.dumps(WritesFile(control)))  # the payload is live: loading it runs code
+    assert control.read_text() == "code ran"
+    client = redis_server.client(db=6)
+    client.flushdb()
+    request = {"url": web["starts"][0], "callback": "parse", "errback": None, "headers": {}, "body": "",
+               "meta": {"hops": 0, "list_hops": 0}, "method": "GET"}
+    planted = [pickle.dumps(WritesFile(target)), b"\x00not json at all",
+               json.dumps({**request, "_class": "subprocess.Popen"}), json.dumps({**request, "callback": "close"})]
+    client.zadd("zone:requests", {entry: -1000 + i for i, entry in enumerate(planted)})  # popped first
+    part, log = tmp_path / "part.jsonl", tmp_path / "w.log"
+    err = finish(zonenews("crawl", *web["starts"], "--redis", redis_server.url(db=6), "-o", str(part), *FAST,
+                          *WORKER, stderr=log), log)
+
+    assert not target.exists(), "the worker loaded the planted pickle"
+    refused = re.findall(r"refused an entry of zone:requests that is not a JSON request of this crawl \((.*?)\)", err)
+    assert len(refused) == 4 and "request class 'subprocess.Popen'" in refused and "callback 'close'" in refused
+    assert_same_articles_once(web, single, records_of(part))
+    assert not set(client.zrange("zone:requests", 0, -1)) & {p if isinstance(p, bytes) else p.encode() for p in planted}
     assert_redis_left_clean(client)
 
 

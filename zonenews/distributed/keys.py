@@ -19,7 +19,7 @@ class CrawlKeys:
 
     def __init__(self, prefix: str) -> None:
         self.prefix = prefix
-        self.requests = f"{prefix}:requests"        # zset: pickled requests, score -priority (scrapy-redis)
+        self.requests = f"{prefix}:requests"        # zset: JSON requests, score -priority (scrapy-redis)
         self.dupefilter = f"{prefix}:dupefilter"    # set: request fingerprints (scrapy-redis)
         self.start_urls = f"{prefix}:start_urls"    # list: queued start URLs, JSON (scrapy-redis redis_key)
         self.seeded = f"{prefix}:seeded"            # set: start URLs already seeded

@@ -66,6 +66,7 @@ def use_redis(settings: Settings, url: str, prefix: str | None = None,
         "REDIS_URL": url,
         "SCHEDULER": "zonenews.distributed.scheduler.RedisScheduler",
         "SCHEDULER_QUEUE_CLASS": "zonenews.distributed.queue.LeasedPriorityQueue",
+        "SCHEDULER_SERIALIZER": "zonenews.distributed.serializer",  # JSON: no pickle from Redis
         "DUPEFILTER_CLASS": "scrapy_redis.dupefilter.RFPDupeFilter",
         "SCHEDULER_PERSIST": True,
         "SCHEDULER_QUEUE_KEY": f"{prefix}:requests",

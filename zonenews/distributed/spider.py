@@ -36,6 +36,8 @@ class RedisZoneSpider(RedisMixin, ZoneSpider):
 
     worker: Worker
     redis_scheduler: RedisScheduler | None = None
+    # The only methods a request taken from the shared queue may name as callback or errback.
+    queued_callbacks = frozenset({"parse", "failed", "release_on_error"})
 
     def __init__(self, start_url: str | None = None, start_urls: list[str] | str | None = None,
                  **kwargs: Any) -> None:
