@@ -335,6 +335,19 @@ def test_importing_the_cli_does_not_import_scrapy_redis() -> None:
         assert (proc.stdout.strip() != "[]") is want_imported, (modules, proc.stdout)
 
 
+def test_the_package_leaves_messages_and_exits_to_the_command_layer() -> None:
+    import ast
+
+    found = []
+    for path in sorted((ROOT / "zonenews" / "distributed").glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("zonenews.commands"):
+                found.append(f"{path.name}:{node.lineno} imports {node.module}")
+            elif isinstance(node, ast.Name) and node.id in {"print", "SystemExit", "exit"}:
+                found.append(f"{path.name}:{node.lineno} {node.id}")
+    assert not found, found
+
+
 @pytest.mark.parametrize("args, words", [
     (("http://a.example/", "--seed-only"), "--seed-only needs --redis URL"),
     (("http://a.example/", "--redis-prefix", "p"), "--redis-prefix needs --redis URL"),

@@ -289,14 +289,7 @@ class RedisZoneSpider(RedisMixin, ZoneSpider):
             if starts:
                 self.schedule_next_requests()
             elif queued and scheduler is not None:
-                # The engine asks its scheduler for more only when a request ends (or every 5 s):
-                # hand it one request from the shared queue, and it goes on pulling from there.
-                request = scheduler.queue.pop()
-                if request is not None:
-                    self.note_host(request.url)  # before the offsite check on scheduling
-                    request.meta[LOCAL] = True
-                    self.crawler.stats.inc_value("zonenews/redis/woken")
-                    engine.crawl(request)
+                self._wake(scheduler)
         if not idle or queued or starts or self.worker.peers_in_flight():
             self._idle_since = None
             return
@@ -308,3 +301,13 @@ class RedisZoneSpider(RedisMixin, ZoneSpider):
             self._closing = True
             deferred_from_coro(engine.close_spider_async(reason="finished")).addErrback(
                 lambda f: logger.error("closing the spider failed: %s", f.value))
+
+    def _wake(self, scheduler: RedisScheduler) -> None:
+        """The engine asks its scheduler for more only when a request ends (or every 5 s): hand it
+        one request from the shared queue, and it goes on pulling from there."""
+        request = scheduler.queue.pop()
+        if request is not None:
+            self.note_host(request.url)  # before the offsite check on scheduling
+            request.meta[LOCAL] = True
+            self.crawler.stats.inc_value("zonenews/redis/woken")
+            self.crawler.engine.crawl(request)
