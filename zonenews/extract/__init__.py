@@ -192,7 +192,8 @@ def extract_tree(root: etree._Element, url: str, today: date,
     blocks = linearize(root)
     visible = [b for b in blocks if not b.hidden]
     guess = densest_run(visible)
-    title = find_title(root, visible, (guess[0].index, guess[-1].index) if guess else None)
+    first_text = guess[first_paragraph(guess)].index if guess and first_paragraph(guess) < len(guess) else None
+    title = find_title(root, visible, (guess[0].index, guess[-1].index) if guess else None, first_text)
     if title.block is None and title.text:  # a title from <title> or meta: find its line on the page
         key = match_key(title.text)
         title.block = next((b for b in visible if match_key(b.text) == key), None)

@@ -63,12 +63,15 @@ def title_weight(segment: str) -> int:
     return len(_WORD.findall(segment))
 
 
-def _proximity(block: Block, body: tuple[int, int] | None) -> float:
+def _proximity(block: Block, body: tuple[int, int] | None, first_text: int | None) -> float:
     """The title sits just above the body; a heading far above it (a logo) or below it (a
-    related list) is less likely to be it."""
+    related list) is less likely to be it, and a line after the body's first paragraph (a
+    footer's site name, a related headline) never is."""
     if body is None:
         return 0.0
     start, end = body
+    if first_text is not None and block.index > first_text:
+        return -8.0
     if start - 8 <= block.index <= start + 2:
         return 3.0
     if block.index < start - 25 or block.index > end:
@@ -76,9 +79,10 @@ def _proximity(block: Block, body: tuple[int, int] | None) -> float:
     return 0.0
 
 
-def find_title(root: etree._Element, blocks: list[Block], body: tuple[int, int] | None = None) -> TitleMatch:
+def find_title(root: etree._Element, blocks: list[Block], body: tuple[int, int] | None = None,
+               first_text: int | None = None) -> TitleMatch:
     """Best heading on the page for the article title; body is the (first, last) block index of
-    a first guess of the article body."""
+    a first guess of the article body, first_text the index of its first prose paragraph."""
     title_el = root.find(".//title")
     page_title = normalize_space(title_el.text_content()) if title_el is not None else ""
     segments = [s for s in TITLE_SEPARATORS.split(page_title) if s]
@@ -102,7 +106,7 @@ def find_title(root: etree._Element, blocks: list[Block], body: tuple[int, int] 
         key = match_key(block.text)
         if not key or key in site_keys:
             continue
-        score = _proximity(block, body)
+        score = _proximity(block, body, first_text)
         if meta_key and key == meta_key:
             score += 10
         elif key == main_key:
