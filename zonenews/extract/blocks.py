@@ -139,6 +139,18 @@ def holds_prose(el: etree._Element) -> bool:
     return False
 
 
+# A link around this much text with sentences in it (a whole article wrapped in a link to its
+# text version) is read as text: no menu item, headline or teaser is that long.
+PROSE_LINK_CHARS = 200
+
+
+def is_prose_link(el: etree._Element) -> bool:
+    if el.text and len(el) == 0 and len(el.text) < PROSE_LINK_CHARS:
+        return False  # the common case, decided without walking the subtree
+    text = normalize_space(el.text_content())
+    return len(text) >= PROSE_LINK_CHARS and len(_SENTENCE.findall(text)) >= 3
+
+
 def drop_unseen(root: etree._Element) -> None:
     """Remove scripts, styles and other never-visible elements, keeping their tails."""
     for el in list(root.iter(*UNSEEN_TAGS)):
@@ -220,6 +232,7 @@ class _Linearizer:
     def run(self, start: etree._Element) -> list[Block]:
         marks: dict[etree._Element, tuple[bool, bool]] = {}
         bold_marked: set[etree._Element] = set()
+        counted_links: set[etree._Element] = set()
         for event, el in etree.iterwalk(start, events=("start", "end")):
             tag = el.tag
             if not isinstance(tag, str):
@@ -245,7 +258,9 @@ class _Linearizer:
                     self.hidden_depth += hid
                     self.boiler_depth += boiler
                 if tag == "a":
-                    self.link_depth += 1
+                    if not is_prose_link(el):
+                        self.link_depth += 1
+                        counted_links.add(el)
                     href = (el.get("href") or "").strip()
                     if href:
                         self.links.append((href, normalize_space(el.text_content())))
@@ -256,8 +271,9 @@ class _Linearizer:
                     self.images.append(el)
                 self.add(el.text)
             else:
-                if tag == "a":
+                if el in counted_links:
                     self.link_depth -= 1
+                    counted_links.discard(el)
                 elif el in bold_marked:
                     self.bold_depth -= 1
                     bold_marked.discard(el)
