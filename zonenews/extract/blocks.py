@@ -151,6 +151,17 @@ def is_prose_link(el: etree._Element) -> bool:
     return len(text) >= PROSE_LINK_CHARS and len(_SENTENCE.findall(text)) >= 3
 
 
+# CSS or script source shown as text (a self-closed <style />, code pasted in a page): rules
+# like `margin: 0;` and braces, never the case in prose.
+_CODE_RULE = re.compile(r"[A-Za-z-]+\s*:\s*[^;{}]{1,60};|[{}]|\)\s*;|=\s*function\b")
+
+
+def looks_like_code(text: str) -> bool:
+    if len(text) < 40 or ("{" not in text and ";" not in text):
+        return False
+    return len(_CODE_RULE.findall(text)) >= 4 and sum(map(len, _CODE_RULE.findall(text))) > 0.25 * len(text)
+
+
 def drop_unseen(root: etree._Element) -> None:
     """Remove scripts, styles and other never-visible elements, keeping their tails."""
     for el in list(root.iter(*UNSEEN_TAGS)):
@@ -219,7 +230,8 @@ class _Linearizer:
             self.blocks.append(Block(
                 text=text, owner=self.owners[-1], link_chars=min(self.link_chars, len(text)),
                 bold_chars=self.bold_chars, links=self.links, images=self.images,
-                hidden=self.hidden_depth > 0, boilerplate=self.boiler_depth > 0, index=len(self.blocks),
+                hidden=self.hidden_depth > 0, boilerplate=self.boiler_depth > 0 or looks_like_code(text),
+                index=len(self.blocks),
             ))
         self.parts, self.links, self.images = [], [], []
         self.link_chars = self.bold_chars = 0
