@@ -21,11 +21,12 @@ from zonenews.extract.dates import (
     ANY_DATE_LABEL,
     DATE_RE,
     PUBLISH_LABEL,
+    date_by_htmldate,
     date_from_markup,
     date_from_url,
     find_date,
 )
-from zonenews.extract.document import meta_content
+from zonenews.extract.document import json_ld_nodes, meta_content
 from zonenews.extract.labels import (
     AUTHOR_LABELS,
     BYLINE,
@@ -74,6 +75,7 @@ class RawArticle:
     run_link_density: float = 0.0
     dated_links: int = 0  # lines in the body run that are a headline link with a date: a list page's items
     encoding: str | None = None
+    page_type: str | None = None  # what the page says it is (og:type, JSON-LD): "article", "list" or None
 
 
 # Short bracketed words before a label: 【纠错】【责任编辑：X】.
@@ -187,6 +189,7 @@ def extract_tree(root: etree._Element, url: str, today: date,
     automatic title, body and date finders where given."""
     selectors = selectors or {}
     date_in_markup = date_from_markup(root, today)  # reads JSON-LD scripts, so before they go
+    page_type = page_type_of(root)
     meta_source = meta_content(root, "ContentSource", "source", "og:site_name_source")
     drop_unseen(root)
     blocks = linearize(root)
@@ -234,8 +237,6 @@ def extract_tree(root: etree._Element, url: str, today: date,
         for block in run:
             if block.link_density < 0.3 and (published := find_date(block.text, today, PUBLISH_LABEL)):
                 break
-    if not published:
-        published = date_from_url(url, today)
 
     end = run[-1].index + 1 if run else 0
     trailing = [b for b in blocks[end:end + TRAILING_WINDOW] if not b.hidden]
@@ -266,6 +267,8 @@ def extract_tree(root: etree._Element, url: str, today: date,
         main = max(segments, key=title_weight) if segments else ""
         site_names = {match_key(s) for s in segments if s is not main}
     run_chars = sum(len(b.text) for b in run) or 1
+    if not published:  # last: htmldate may change the tree
+        published = date_from_url(url, today) or date_by_htmldate(root, today)
     return RawArticle(
         url=url,
         title=title.text,
@@ -279,6 +282,7 @@ def extract_tree(root: etree._Element, url: str, today: date,
         attachments=attachments,
         run_link_density=sum(b.link_chars for b in run) / run_chars,
         dated_links=sum(1 for b in run if b.links and b.link_chars >= 8 and DATE_RE.search(b.text)),
+        page_type=page_type,
     )
 
 
@@ -290,6 +294,24 @@ def extract_article(body: bytes, url: str, content_type: str | None = None,
     raw = extract_tree(page.tree, url, today or date.today(), selectors)
     raw.encoding = page.encoding
     return raw
+
+
+ARTICLE_TYPES = frozenset(["article", "newsarticle", "reportagenewsarticle", "blogposting", "analysisnewsarticle",
+                           "backgroundnewsarticle", "opinionnewsarticle", "report", "pressrelease"])
+LIST_TYPES = frozenset(["collectionpage", "itemlist", "searchresultspage", "profilepage"])
+
+
+def page_type_of(root: etree._Element) -> str | None:
+    """"article" or "list" when the page's own markup says so (JSON-LD @type, og:type), else None."""
+    for node in json_ld_nodes(root):
+        types = node.get("@type")
+        for kind in (types if isinstance(types, list) else [types]):
+            if isinstance(kind, str) and kind.lower() in ARTICLE_TYPES:
+                return "article"
+            if isinstance(kind, str) and kind.lower() in LIST_TYPES:
+                return "list"
+    og = (meta_content(root, "og:type") or "").lower()
+    return "article" if og == "article" else None
 
 
 def site_of(url: str) -> str:

@@ -131,6 +131,27 @@ def date_from_markup(root: etree._Element, today: date) -> str | None:
     return None
 
 
+def date_by_htmldate(root: etree._Element, today: date) -> str | None:
+    """htmldate's reading of the page (its own meta, markup and text heuristics, no URL), for
+    pages whose date is in no form we read. It may change the tree it is given: call it last."""
+    import logging
+
+    from htmldate import find_date
+
+    logging.getLogger("htmldate").setLevel(logging.ERROR)
+    try:
+        found = find_date(root, extensive_search=False, original_date=True, outputformat="%Y-%m-%d",
+                          max_date=(today + timedelta(days=1)).isoformat())
+    except Exception:  # htmldate has no error contract; a page it cannot read has no date from it
+        return None
+    if not found:
+        return None
+    try:
+        return found if _valid(date.fromisoformat(found), today) else None
+    except ValueError:
+        return None
+
+
 def date_from_url(url: str, today: date) -> str | None:
     """Last resort: the date a CMS writes into the article's path."""
     path = url.split("?", 1)[0]
