@@ -12,24 +12,22 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Self
 
+from scrapy import signals
 from scrapy.exceptions import DropItem
 from scrapy.settings import BaseSettings
+from w3lib.url import file_uri_to_path
 
-from zonenews.clean.record import build_record
+from zonenews.clean.verdict import judge
 from zonenews.dedup import make_index
 from zonenews.dedup.state import open_state
 from zonenews.export import JsonLinesWriter, OutputError, sidecar_path
 from zonenews.extract import extract_tree
 from zonenews.extract.page import UnreadablePage, load_page
+from zonenews.feeds import JSON_LINES_FORMATS
 from zonenews.items import ExtractedItem, PageItem
 from zonenews.stats import DUPLICATES, SKIPPED, WRITTEN, Stats
 
 logger = logging.getLogger(__name__)
-
-# An article has a title, a date, this much body text, and few links in its body run.
-MIN_BODY_CHARS = 40
-MAX_RUN_LINK_DENSITY = 0.35
-MAX_DATED_LINKS = 3  # more dated headline links in the body run than this: a list page
 
 
 class PageSkipped(DropItem):
@@ -91,20 +89,19 @@ class CleanPipeline(_Pipeline):
         from zonenews.gazetteer import Gazetteer
 
         self.gazetteer = Gazetteer.load()
+        self.allow_undated = settings.getbool("ZONENEWS_ALLOW_UNDATED")
 
     def process_item(self, item: Any) -> Any:
         if not isinstance(item, ExtractedItem):
             return item
-        raw, page = item.raw, item.page
-        record = build_record(raw, zone=page.zone, crawled_at=page.fetched_at)
-        url = page.url
-        if not record["title"]:
-            raise skip(self.stats, "no_title", url)
-        if (len(record["body"]) < MIN_BODY_CHARS or raw.run_link_density > MAX_RUN_LINK_DENSITY
-                or raw.dated_links > MAX_DATED_LINKS):
-            raise skip(self.stats, "not_article", url)
-        if not record["published_at"] and not self.settings.getbool("ZONENEWS_ALLOW_UNDATED"):
-            raise skip(self.stats, "not_article", url)
+        page = item.page
+        verdict = judge(item.raw, page.text, zone=page.zone, crawled_at=page.fetched_at,
+                        allow_undated=self.allow_undated)
+        page.text = None  # the second opinion was the last reader of the HTML
+        if verdict.record is None:
+            raise skip(self.stats, verdict.reason or "not_article", page.url)
+        self.stats.inc_value(f"zonenews/body_from/{verdict.winner}")
+        record = verdict.record
         record["zones_mentioned"] = self.gazetteer.mentioned(f"{record['title']}\n{record['body']}")
         return record
 
@@ -156,7 +153,15 @@ class DedupPipeline(_Pipeline):
 
 
 class ExportPipeline(_Pipeline):
-    """Write records to ZONENEWS_OUTPUT as JSON Lines (Scrapy's -o/-O feeds work as well)."""
+    """Write records to ZONENEWS_OUTPUT as JSON Lines (Scrapy's -o/-O feeds work as well), and commit
+    each record to the run state only once it is written, whichever writer wrote it.
+
+    Offline (zonenews clean) the commit follows our own write. In a crawl it waits for item_scraped:
+    Scrapy sends it after this pipeline returns and after the feed exporter (an extension, so its
+    receiver was connected first) has written the item through zonenews.feeds' unbuffered storage.
+    A kill between write and commit leaves a record the state misses; an appended output is
+    reconciled into the state on the next start, so it is neither lost nor repeated.
+    """
 
     crawler: Any = None
     closing = False
@@ -165,34 +170,57 @@ class ExportPipeline(_Pipeline):
     def from_crawler(cls, crawler: Any) -> Self:
         pipeline = super().from_crawler(crawler)
         pipeline.crawler = crawler
+        crawler.signals.connect(pipeline.item_written, signal=signals.item_scraped)
         return pipeline
 
     def __init__(self, settings: BaseSettings, stats: Stats) -> None:
         super().__init__(settings, stats)
         self.writer: JsonLinesWriter | None = None
         self.state = open_state(settings)
-        target = settings.get("ZONENEWS_OUTPUT")
-        if target:
-            overwrite = settings.getbool("ZONENEWS_OUTPUT_OVERWRITE")
-            self.writer = JsonLinesWriter(target, overwrite=overwrite)
+        self.target = settings.get("ZONENEWS_OUTPUT")
+        self.overwrite = settings.getbool("ZONENEWS_OUTPUT_OVERWRITE")
+        if self.target and (self.overwrite or self.target == "-"):
+            self.writer = JsonLinesWriter(self.target, overwrite=self.overwrite)  # -O replaces the file now
+        if self.state is not None:
+            for feed in _appended_jsonl_feeds(settings):  # ZONENEWS_OUTPUT is reconciled by DedupPipeline
+                self.state.reconcile(Path(feed))
+
+    def open_spider(self) -> None:
+        """Say which state this run reads and updates: `scrapy crawl` and scrapyd jobs find theirs by
+        ZONENEWS_STATE relative to their working folder, which is easy to get wrong."""
+        if self.state is None:
+            logger.info("run state: none (every article is fetched and emitted)")
+            return
+        self.stats.set_value("zonenews/state/path", str(self.state.path))
+        logger.info("run state: %s (%d article URLs known from earlier runs)", self.state.path, len(self.state))
 
     def process_item(self, item: Any) -> Any:
         if isinstance(item, dict) and "content_hash" in item:
-            if self.writer is not None:
-                try:
-                    self.writer.write(item)
-                except OutputError as exc:  # a full disk, a closed pipe: stop rather than lose every record
-                    if self.crawler is None:
-                        raise  # zonenews clean: run_chain reports it and exits 1
-                    self.stats.set_value("zonenews/output_error", exc.strerror)
-                    if not self.closing:
-                        self.closing = True
-                        _schedule(self.crawler.engine.close_spider_async(reason="output_error"))
-                    raise DropItem(f"not written: {exc.strerror}") from None
-            if self.state is not None:
-                self.state.commit(item["url"])  # only now: the line is on disk
+            if self.target:
+                self._write(item)
+            if self.state is not None and self.crawler is None:
+                self.state.commit(item["url"])  # offline: the line is on disk now
             self.stats.inc_value(WRITTEN)
         return item
+
+    def _write(self, item: dict) -> None:
+        try:
+            if self.writer is None:  # opened on the first record: a run with nothing new leaves no file
+                self.writer = JsonLinesWriter(self.target, overwrite=self.overwrite)
+            self.writer.write(item)
+        except OutputError as exc:  # a full disk, a closed pipe: stop rather than lose every record
+            if self.crawler is None:
+                raise  # zonenews clean: run_chain reports it and exits 1
+            self.stats.set_value("zonenews/output_error", exc.strerror)
+            if not self.closing:
+                self.closing = True
+                _schedule(self.crawler.engine.close_spider_async(reason="output_error"))
+            raise DropItem(f"not written: {exc.strerror}") from None
+
+    def item_written(self, item: Any) -> None:
+        """item_scraped: every writer has the record, so the state may say so."""
+        if self.state is not None and isinstance(item, dict) and "content_hash" in item:
+            self.state.commit(item["url"])
 
     def close_spider(self) -> None:
         if self.writer is not None:
@@ -205,14 +233,27 @@ def _schedule(coro: Any) -> None:
     deferred_from_coro(coro)
 
 
+def _local_feeds(settings: BaseSettings) -> list[tuple[str, dict]]:
+    """Scrapy FEEDS that are local files: (path, feed options), in the order given."""
+    feeds = []
+    for uri, options in settings.getdict("FEEDS").items():
+        uri = str(uri)
+        if uri.startswith("file://"):
+            feeds.append((file_uri_to_path(uri), dict(options or {})))
+        elif "://" not in uri and uri != "-" and not uri.startswith("stdout:"):
+            feeds.append((uri, dict(options or {})))
+    return feeds
+
+
+def _appended_jsonl_feeds(settings: BaseSettings) -> list[str]:
+    """Local JSON Lines feeds opened for appending (-o): their lines may be ahead of the state."""
+    return [path for path, options in _local_feeds(settings)
+            if not options.get("overwrite") and options.get("format") in JSON_LINES_FORMATS]
+
+
 def _feed_target(settings: BaseSettings) -> str | None:
     """Where records go: our own output, else the first local file among Scrapy FEEDS."""
     if settings.get("ZONENEWS_OUTPUT"):
         return str(settings.get("ZONENEWS_OUTPUT"))
-    for uri in settings.getdict("FEEDS"):
-        uri = str(uri)
-        if uri.startswith("file://"):
-            return uri[len("file://"):]
-        if "://" not in uri and uri != "-" and not uri.startswith("stdout:"):
-            return uri
-    return None
+    feeds = _local_feeds(settings)
+    return feeds[0][0] if feeds else None

@@ -48,6 +48,10 @@ ZONENEWS_MAX_DEPTH = 6
 # Empty string (or ZONENEWS_STATE= in the environment): no state. ZONENEWS_FULL: fetch and emit everything again (the state is still updated).
 ZONENEWS_STATE = os.environ.get("ZONENEWS_STATE", "data/state/zonenews.sqlite")
 ZONENEWS_FULL = False
+
+# A crawl keeps a page without any publish date only when the page's markup says it is an article;
+# `zonenews clean` and `eval` set this (a page handed over by name is an article unless it plainly is not).
+ZONENEWS_ALLOW_UNDATED = False
 ZONENEWS_STATE_MAX_SIGNATURES = 200_000
 
 # Distributed crawl (see docs/distributed.md; --redis and its options override these).

@@ -126,3 +126,10 @@ def is_header_date(line: str) -> bool:
 
 # Lines mostly made of link text are navigation or related lists.
 MAX_LINK_DENSITY = 0.6
+# ... unless they are sentences a portal has linked word by word (links inside the sentences).
+MAX_INLINE_LINK_DENSITY = 0.85
+
+
+def too_linked(link_density: float, inline_links: bool = False) -> bool:
+    """A line that is navigation or a related list by its links (not linked-up prose)."""
+    return link_density >= (MAX_INLINE_LINK_DENSITY if inline_links else MAX_LINK_DENSITY)

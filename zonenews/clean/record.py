@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from zonenews.clean.boilerplate import MAX_LINK_DENSITY, boilerplate_rule, is_header_date
+from zonenews.clean.boilerplate import boilerplate_rule, is_header_date, too_linked
 from zonenews.clean.repeats import drop_repeats
 from zonenews.clean.text import content_hash, guess_lang, match_key, normalize_space
 from zonenews.extract import RawArticle, site_of
@@ -22,7 +22,7 @@ def body_lines(raw: RawArticle) -> list[str]:
     seen_prose = False
     for para in raw.paragraphs:
         text = normalize_space(para.text)
-        if not text or para.link_density >= MAX_LINK_DENSITY or boilerplate_rule(text):
+        if not text or too_linked(para.link_density, para.inline_links) or boilerplate_rule(text):
             continue
         if not seen_prose and is_header_date(text):
             continue

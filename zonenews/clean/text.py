@@ -66,3 +66,25 @@ def guess_lang(text: str) -> str | None:
     if han * 3 >= latin:  # a Han character carries about a word; Latin words are ~5 letters
         return "zh"
     return "en"
+
+
+def bigram_f1(got: str, expected: str) -> float:
+    """F1 over character bigrams of the letters and digits, line by line: how far two texts agree,
+    order-aware within a line, blind to whitespace and punctuation."""
+    from collections import Counter
+
+    def grams(text: str) -> Counter[str]:
+        counts: Counter[str] = Counter()
+        for line in text.split("\n"):
+            key = match_key(line)
+            counts.update(key[i:i + 2] for i in range(len(key) - 1))
+        return counts
+
+    g, e = grams(got), grams(expected)
+    if not g and not e:
+        return 1.0
+    common = sum((g & e).values())
+    if not common:
+        return 0.0
+    precision, recall = common / sum(g.values()), common / sum(e.values())
+    return 2 * precision * recall / (precision + recall)

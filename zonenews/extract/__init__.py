@@ -16,7 +16,7 @@ from lxml import etree
 from zonenews.clean.text import match_key, normalize_space
 from zonenews.extract.blocks import Block, drop_unseen, linearize
 from zonenews.extract.breadcrumb import find_category
-from zonenews.extract.content import densest_run, first_paragraph
+from zonenews.extract.content import densest_run, first_paragraph, inline_linked
 from zonenews.extract.dates import (
     ANY_DATE_LABEL,
     DATE_RE,
@@ -58,6 +58,7 @@ class Paragraph:
     text: str
     link_density: float = 0.0
     heading: bool = False
+    inline_links: bool = False  # its links sit inside its sentences (content.inline_linked)
 
 
 @dataclass(slots=True)
@@ -258,7 +259,8 @@ def extract_tree(root: etree._Element, url: str, today: date,
         if pos < first and block.index in header_idx and (
                 block.is_heading or is_subtitle_block(block) or is_title_like(block) or _centered_line(block)):
             continue  # 引题/副题, an English title and headings between the title and the first paragraph
-        paragraphs.append(Paragraph(block.text, block.link_density, block.is_heading))
+        paragraphs.append(Paragraph(block.text, block.link_density, block.is_heading,
+                                    bool(block.link_chars) and inline_linked(block)))
 
     title_el = root.find(".//title")
     site_names = set()

@@ -21,7 +21,19 @@ def block_value(block: Block) -> float:
     if block.boilerplate:
         return -(len(block.text) + BLOCK_COST)
     plain = len(block.text) - block.link_chars
+    if block.link_chars and inline_linked(block):  # linked words inside sentences are still text
+        return len(block.text) - block.link_chars / 2 - BLOCK_COST
     return plain - 2 * block.link_chars - (BLOCK_COST if block.link_chars else PLAIN_BLOCK_COST)
+
+
+def inline_linked(block: Block) -> bool:
+    """Prose whose links sit inside its sentences (a portal linking names and places), not a
+    headline link with a teaser after it or a line of links."""
+    plain = len(block.text) - block.link_chars
+    if plain < 12 or len(_SENTENCE_MARK.findall(block.text)) < 2 or not block.links:
+        return False
+    first = block.links[0][1]
+    return bool(first) and not block.text.startswith(first)
 
 
 def densest_run(blocks: list[Block], stop: Block | None = None) -> list[Block]:

@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import json
 import statistics
-from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from zonenews.clean.text import match_key
+from zonenews.clean.text import bigram_f1, match_key
 
 GOLD_KINDS = frozenset({"full", "snippets", "date_only"})
 
@@ -60,26 +59,6 @@ def load_gold(folder: Path) -> list[GoldCase]:
         if html.is_file() and is_gold_file(gold_path):
             cases.append(GoldCase(html, json.loads(gold_path.read_text("utf-8"))))
     return cases
-
-
-def bigram_f1(got: str, expected: str) -> float:
-    """F1 over character bigrams of the letters and digits: order-aware within a line, blind to
-    whitespace and punctuation (the measure the real-pages issue quotes)."""
-    def grams(text: str) -> Counter[str]:
-        counts: Counter[str] = Counter()
-        for line in text.split("\n"):
-            key = match_key(line)
-            counts.update(key[i:i + 2] for i in range(len(key) - 1))
-        return counts
-
-    g, e = grams(got), grams(expected)
-    if not g and not e:
-        return 1.0
-    common = sum((g & e).values())
-    if not common:
-        return 0.0
-    precision, recall = common / sum(g.values()), common / sum(e.values())
-    return 2 * precision * recall / (precision + recall)
 
 
 @dataclass(slots=True)
