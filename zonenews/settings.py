@@ -53,6 +53,8 @@ ZONENEWS_FULL = False
 # `zonenews clean` and `eval` set this (a page handed over by name is an article unless it plainly is not).
 ZONENEWS_ALLOW_UNDATED = False
 ZONENEWS_STATE_MAX_SIGNATURES = 200_000
+# SQLite page cache of the duplicate index, MB (zonenews/dedup/store.py): its whole memory, at any size.
+ZONENEWS_DEDUP_CACHE_MB = 32
 
 # Distributed crawl (see docs/distributed.md; --redis and its options override these).
 ZONENEWS_REDIS_URL = None            # redis://HOST:PORT/DB shares the crawl (also $ZONENEWS_REDIS_URL)
