@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 from scrapy.settings import Settings
 
 # The order `zonenews --help` lists them in.
-COMMAND_MODULES = ("crawl", "clean", "demo", "sites", "eval", "fixture", "check", "report")
+COMMAND_MODULES = ("crawl", "clean", "demo", "sites", "eval", "explain", "fixture", "check", "report")
 
 
 class UsageError(Exception):

@@ -58,6 +58,13 @@ def run(args: argparse.Namespace) -> int:
             raise UsageError(f"not a folder: {folder}")
     if args.update_baseline:
         check_writable(args.update_baseline)
+    from zonenews.testing.gold import is_gold_folder
+
+    gold = [d for d in dirs if is_gold_folder(d)]
+    if gold:
+        if len(gold) != len(dirs):
+            raise UsageError("give either folders of real pages with gold or folders of fixtures, not both")
+        return run_gold(args, dirs)
     found = discover(dirs)
     for case in found:
         if case.error:
@@ -78,6 +85,41 @@ def run(args: argparse.Namespace) -> int:
                          indent=2))
     else:
         print("\n".join(table(summary, theirs, corpus) + misses(results)))
+    if args.update_baseline:
+        return update_baseline(Path(args.update_baseline), summary, corpus, args.allow_lower, args.reason)
+    return 0
+
+
+GOLD_ROWS = (
+    ("pages", "pages"), ("pages without record", "pages_without_record"), ("body F1 median", "body_f1_median"),
+    ("body F1 p10", "body_f1_p10"), ("body F1 mean", "body_f1_mean"), ("title", "title_accuracy"),
+    ("dates right", "dates_right"), ("dates in gold", "dates_gold"), ("repeated paragraphs", "repeated_paragraphs"),
+)
+
+
+def run_gold(args: argparse.Namespace, dirs: list[Path]) -> int:
+    """Real pages with their datasets' gold: body bigram F1, titles, dates, pages without a record."""
+    from zonenews.evaluate import Chain
+    from zonenews.testing.gold import evaluate_gold, load_gold, summarize_gold, trafilatura_gold, worst
+
+    cases = [case for folder in dirs for case in load_gold(folder)]
+    if not cases:
+        raise UsageError(f"no pages with gold in {', '.join(map(str, dirs))}")
+    results = evaluate_gold(cases, Chain())
+    summary = summarize_gold(results)
+    theirs = None if args.no_trafilatura else trafilatura_gold(cases)
+    corpus = [_display_path(d) for d in dirs]
+    if args.json:
+        print(json.dumps({"corpus": corpus, "zonenews": summary, "trafilatura": theirs}, ensure_ascii=False, indent=2))
+    else:
+        print(f"{len(cases)} real pages with gold in {', '.join(corpus)}\n")
+        print(f"{'':<22}{'zonenews':>10}" + (f"{'trafilatura':>14}" if theirs else ""))
+        for label, key in GOLD_ROWS:
+            value = summary[key]
+            cell = f"{value:.3f}" if isinstance(value, float) and key != "pages" else str(value)
+            other = "" if not theirs else (f"{theirs[key]:.3f}" if isinstance(theirs[key], float) else str(theirs[key]))
+            print(f"{label:<22}{cell:>10}" + (f"{other:>14}" if theirs else ""))
+        print("\nlowest body F1:\n" + "\n".join(worst(results)))
     if args.update_baseline:
         return update_baseline(Path(args.update_baseline), summary, corpus, args.allow_lower, args.reason)
     return 0

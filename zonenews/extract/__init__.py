@@ -77,6 +77,7 @@ class RawArticle:
     dated_links: int = 0  # lines in the body run that are a headline link with a date: a list page's items
     encoding: str | None = None
     page_type: str | None = None  # what the page says it is (og:type, JSON-LD): "article", "list" or None
+    run_indices: tuple[int, ...] = ()  # the body run's block indices (for `zonenews explain`)
 
 
 # Short bracketed words before a label: 【纠错】【责任编辑：X】.
@@ -167,7 +168,7 @@ def _only_captions(text: str, captions: set[str]) -> bool:
     if not captions:
         return False
     rest = text
-    for caption in captions:
+    for caption in sorted(captions, key=lambda c: (-len(c), c)):  # longest first, in a fixed order
         rest = rest.replace(caption, "")
     return not match_key(rest)
 
@@ -285,6 +286,7 @@ def extract_tree(root: etree._Element, url: str, today: date,
         run_link_density=sum(b.link_chars for b in run) / run_chars,
         dated_links=sum(1 for b in run if b.links and b.link_chars >= 8 and DATE_RE.search(b.text)),
         page_type=page_type,
+        run_indices=tuple(b.index for b in run),
     )
 
 

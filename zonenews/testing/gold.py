@@ -51,6 +51,12 @@ def is_gold_file(path: Path) -> bool:
     return isinstance(data, dict) and data.get("gold_kind") in GOLD_KINDS
 
 
+def is_gold_folder(folder: Path) -> bool:
+    """A folder of real pages with gold (its first .json file says so)."""
+    first = next(iter(sorted(folder.glob("*.json"))), None)
+    return first is not None and is_gold_file(first)
+
+
 def load_gold(folder: Path) -> list[GoldCase]:
     """Every page of a gold folder that has both its files, in name order."""
     cases = []
@@ -102,3 +108,36 @@ def summarize_gold(results: list[GoldResult]) -> dict[str, float]:
         "dates_gold": len(dates),
         "repeated_paragraphs": sum(r.repeated for r in results),
     }
+
+
+def evaluate_gold(cases: list[GoldCase], chain: Any) -> list[GoldResult]:
+    """Every page through the chain (zonenews.evaluate.Chain), scored on its gold."""
+    results = []
+    for case in cases:
+        record, reason = chain.run(case.html.read_bytes(), case.url)
+        results.append(score_gold(case, record, reason))
+    return results
+
+
+def trafilatura_gold(cases: list[GoldCase]) -> dict[str, float]:
+    """The same figures for trafilatura alone (its title and date from its metadata)."""
+    import trafilatura
+
+    results = []
+    for case in cases:
+        doc = trafilatura.bare_extraction(case.html.read_bytes(), url=case.url, with_metadata=True)
+        doc = doc.as_dict() if doc is not None and hasattr(doc, "as_dict") else (doc or {})
+        text = doc.get("text") or ""
+        record = {"title": doc.get("title") or "", "published_at": doc.get("date"), "body": text} if text else None
+        results.append(score_gold(case, record, None if record else "no text"))
+    return summarize_gold(results)
+
+
+def worst(results: list[GoldResult], count: int = 15) -> list[str]:
+    """The pages that score lowest, for the eval report."""
+    scored = sorted((r for r in results if r.body_f1 is not None), key=lambda r: (r.body_f1 or 0.0, r.case.name))
+    lines = []
+    for r in scored[:count]:
+        why = f" (skipped: {r.reason})" if r.record is None else ""
+        lines.append(f"  {r.case.name}: body F1 {r.body_f1:.3f}{why}")
+    return lines
