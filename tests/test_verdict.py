@@ -82,3 +82,28 @@ def test_the_same_page_gives_the_same_record_under_any_hash_seed(tmp_path) -> No
         outputs.append(out.read_bytes())
     assert outputs[0] == outputs[1]
     assert json.loads(outputs[0])["body"].count(PARAGRAPHS[0]) == 1
+
+
+COMMENTS = [
+    "这篇报道说得很对，我们园区的企业这两年确实感受到了政策的温度，特别是研发费用加计扣除和人才公寓这两项政策，"
+    "让我们这样的初创公司省下了不少成本，希望后续还能继续保持，也希望审批流程能够再简化一些，少跑几趟腿就更好了。",
+    "作为在高新区工作了十年的老员工，我见证了这里从一片农田变成现在的产业新城，交通、学校、医院都越来越完善，"
+    "但是通勤高峰的拥堵问题还是比较严重，建议有关部门多开几条公交线路，地铁站出口也可以再增加几个，方便大家上下班。",
+    "文章提到的一百家高新技术企业目标很鼓舞人心，不过我更关心的是中小企业融资难的问题，银行贷款门槛还是太高，"
+    "抵押物要求太严格，希望政府能够牵头设立更多的风险补偿资金池，让轻资产的科技企业也能够比较容易地拿到贷款。",
+    "我们公司去年刚刚通过了高新技术企业认定，整个申报过程得到了园区服务专员的全程指导，非常专业也非常耐心，"
+    "在这里点个赞，也想提一个小建议，申报系统在高峰期经常卡顿，材料上传很慢，希望技术部门能够尽快升级一下服务器。",
+]
+
+
+def test_long_reader_comments_do_not_outweigh_the_marked_article() -> None:
+    """A four-paragraph article in its <article> element, and a longer thread of reader comments in
+    plain divs after it: the body is the article, not the comments."""
+    comments = "".join(f"<div><div>网友{i}：</div><div>{c}</div></div>" for i, c in enumerate(COMMENTS))
+    related = "".join(f'<li><a href="/a/{i}.html">高新区第{i}批重点项目集中开工仪式举行</a></li>' for i in range(8))
+    html_page = page(f"<article>{''.join(f'<p>{p}</p>' for p in PARAGRAPHS)}</article><ul>{related}</ul>"
+                     f"<div>{comments}</div>")
+    record, reason = Chain().run(html_page, "http://zone.example.cn/a/4.html")
+    assert reason is None and record is not None
+    assert all(p in record["body"] for p in PARAGRAPHS)
+    assert not any(c[:20] in record["body"] for c in COMMENTS)

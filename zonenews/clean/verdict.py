@@ -2,7 +2,8 @@
 
 Our own extractor answers first. Where its answer is doubtful (a body too short to be an
 article, or a body run full of links, so the page would be dropped), trafilatura gives a second
-opinion on the same HTML. Its body wins only on evidence: enough prose, no list of dated links,
+opinion on the same HTML; where our body lies outside the element the page marks as its article,
+that element's text is a candidate too. Its body wins only on evidence: enough prose, no list of dated links,
 and, for a link-heavy page, the page's own markup or a publish date saying it is an article.
 Every page is either a record or a skip with a reason; `zonenews explain` prints this verdict.
 """
@@ -44,7 +45,7 @@ class Candidate:
 class Verdict:
     record: dict[str, Any] | None
     reason: str | None                      # why there is no record ("no_title", "not_article")
-    winner: str | None = None               # "zonenews" or "trafilatura"
+    winner: str | None = None               # "zonenews", "trafilatura" or "markup"
     doubts: list[str] = field(default_factory=list)
     candidates: list[Candidate] = field(default_factory=list)
 
@@ -101,6 +102,27 @@ def _acceptable(second: Candidate, raw: RawArticle, doubts: list[str]) -> bool:
     return raw.page_type == "article" or (raw.published_at is not None and "dated_link_list" not in doubts)
 
 
+# The page's marked article replaces our body only when it is this large a part of it.
+MIN_MARKED_SHARE = 0.4
+
+
+def _weigh_against_markup(verdict: Verdict, raw: RawArticle, html: str, zone: str | None,
+                          crawled_at: str | None) -> None:
+    """Our body lies mostly outside the element the page marks as its article (a long comment thread
+    or a sidebar read as the article): the marked element's own text wins when it is prose and not a
+    mere teaser of ours; trafilatura's body is shown beside it for the record."""
+    assert verdict.record is not None and raw.marked_paragraphs is not None
+    ours = verdict.candidates[0]
+    marked_record = build_record(replace(raw, paragraphs=raw.marked_paragraphs), zone=zone, crawled_at=crawled_at)
+    marked = candidate("markup", marked_record["body"])
+    marked.agreement = bigram_f1(ours.body, marked.body)
+    second = candidate("trafilatura", trafilatura_body(html, raw.url))
+    second.agreement = bigram_f1(ours.body, second.body)
+    verdict.candidates += [marked, second]
+    if len(marked.body) >= MIN_MARKED_SHARE * len(ours.body) and _acceptable(marked, raw, ["short_body"]):
+        verdict.record, verdict.winner = marked_record, "markup"
+
+
 def judge(raw: RawArticle, html: str | None, *, zone: str | None = None, crawled_at: str | None = None,
           allow_undated: bool = False) -> Verdict:
     """The record for a page, or the reason it has none."""
@@ -118,6 +140,8 @@ def judge(raw: RawArticle, html: str | None, *, zone: str | None = None, crawled
             verdict.record = build_record(replace(raw, paragraphs=paragraphs), zone=zone, crawled_at=crawled_at)
             verdict.winner = "trafilatura"
             verdict.doubts = doubts_about(verdict.record, replace(raw, run_link_density=0.0, dated_links=0))
+    elif raw.marked_paragraphs and html:
+        _weigh_against_markup(verdict, raw, html, zone, crawled_at)
     if verdict.doubts:
         return Verdict(None, "not_article", None, verdict.doubts, verdict.candidates)
     if not verdict.record["published_at"] and not allow_undated and raw.page_type != "article":

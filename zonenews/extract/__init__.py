@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 from lxml import etree
 
 from zonenews.clean.text import match_key, normalize_space
-from zonenews.extract.blocks import Block, drop_unseen, linearize
+from zonenews.extract.blocks import Block, drop_unseen, holds_prose, linearize
 from zonenews.extract.breadcrumb import find_category
 from zonenews.extract.content import densest_run, first_paragraph, inline_linked
 from zonenews.extract.dates import (
@@ -78,6 +78,9 @@ class RawArticle:
     encoding: str | None = None
     page_type: str | None = None  # what the page says it is (og:type, JSON-LD): "article", "list" or None
     run_indices: tuple[int, ...] = ()  # the body run's block indices (for `zonenews explain`)
+    # The paragraphs of the element the page marks as its article (itemprop=articleBody, a lone
+    # <article>), when our body run lies mostly outside it: a candidate body of its own.
+    marked_paragraphs: list[Paragraph] | None = None
 
 
 # Short bracketed words before a label: 【纠错】【责任编辑：X】.
@@ -115,6 +118,17 @@ def _header_zone(blocks: list[Block], run: list[Block], title_block: Block | Non
     start = title_block.index + 1 if title_block is not None and title_block.index < first else max(
         0, (run[0].index if run else first) - 3)
     return [b for b in blocks[start:first] if not b.hidden]
+
+
+def _marked_article(root: etree._Element) -> etree._Element | None:
+    """The one element the page marks as its article text (itemprop=articleBody, else a lone <article>)."""
+    for path in ('//*[@itemprop="articleBody"]', "//article"):
+        found = root.xpath(path)
+        if len(found) == 1:
+            return found[0]
+        if found:
+            return None
+    return None
 
 
 def _css_elements(root: etree._Element, css: str | None) -> list[etree._Element]:
@@ -270,6 +284,13 @@ def extract_tree(root: etree._Element, url: str, today: date,
         main = max(segments, key=title_weight) if segments else ""
         site_names = {match_key(s) for s in segments if s is not main}
     run_chars = sum(len(b.text) for b in run) or 1
+    marked = _marked_article(root)
+    marked_paragraphs = None
+    if marked is not None:
+        inside = {id(d) for d in marked.iter()}
+        if sum(len(b.text) for b in run if id(b.owner) in inside) < 0.5 * run_chars and holds_prose(marked):
+            marked_paragraphs = [Paragraph(b.text, b.link_density, b.is_heading) for b in visible
+                                 if id(b.owner) in inside and b.text and not b.boilerplate]
     if not published:  # last: htmldate may change the tree
         published = date_from_url(url, today) or date_by_htmldate(root, today)
     return RawArticle(
@@ -287,6 +308,7 @@ def extract_tree(root: etree._Element, url: str, today: date,
         dated_links=sum(1 for b in run if b.links and b.link_chars >= 8 and DATE_RE.search(b.text)),
         page_type=page_type,
         run_indices=tuple(b.index for b in run),
+        marked_paragraphs=marked_paragraphs,
     )
 
 
