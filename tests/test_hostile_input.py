@@ -9,12 +9,19 @@ refused in seconds with one clear line each and a peak RSS under 300 MB.
 
 from __future__ import annotations
 
+import gzip
 import json
+import os
+import subprocess
+import sys
+import zlib
 from pathlib import Path
+from typing import Any, BinaryIO
 
 import pytest
 
-from tests.test_bad_input import article_html, paragraphs_for
+from tests.conftest import read_jsonl
+from tests.test_bad_input import article_html, paragraphs_for, skipped_counts
 from zonenews.extract.encoding import decode_html
 
 REALPAGES = Path("/work/shared/realpages")
@@ -99,3 +106,125 @@ def test_a_real_page_labelled_gb2312_that_is_utf8() -> None:
         assert gold["title"] in text
         broken = text.index(gold["body"][1][1:12]) if len(body) > middle else len(text)
         assert "\ufffd" not in text[:broken - 5] + text[broken:], "one broken character, the rest intact"
+
+
+# -- archives and saved pages that inflate without end ---------------------------------------------
+
+MAX_RSS_MB = 300
+_MEASURED = """import json, resource, subprocess, sys, time
+start = time.monotonic()
+p = subprocess.run(sys.argv[2:], capture_output=True, text=True)
+json.dump({"returncode": p.returncode, "stdout": p.stdout, "stderr": p.stderr, "seconds": time.monotonic() - start,
+           "rss_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}, open(sys.argv[1], "w"))
+"""
+
+
+def run_measured(tmp: Path, *args: str, timeout: float = 120) -> dict[str, Any]:
+    """`zonenews ARGS` in a process of its own, with its exit status, output, wall time and peak RSS:
+    the wrapper's only child is the command, so RUSAGE_CHILDREN is the command's peak alone."""
+    report = tmp / "measured.json"
+    env = {**os.environ, "PYTHONUNBUFFERED": "1", "ZONENEWS_STATE": ""}
+    subprocess.run([sys.executable, "-c", _MEASURED, str(report), sys.executable, "-m", "zonenews", *args],
+                   cwd=tmp, env=env, timeout=timeout, check=True)
+    return json.loads(report.read_text())
+
+
+def _zero_blocks(out: BinaryIO, compressor: Any, mib: int) -> None:
+    """mib MiB of zeros through compressor, written as one fully flushed deflate block repeated:
+    a few KB per GiB, made in milliseconds. (The gzip trailer's CRC is not that of the zeros: a
+    hostile file need not be valid where no reader should ever get to.)"""
+    block = compressor.compress(bytes(1 << 20)) + compressor.flush(zlib.Z_FULL_FLUSH)
+    for _ in range(mib):
+        out.write(block)
+
+
+def write_zeros_gzip(path: Path, mib: int) -> Path:
+    compressor = zlib.compressobj(9, zlib.DEFLATED, 31)
+    with path.open("wb") as out:
+        out.write(compressor.compress(b""))
+        _zero_blocks(out, compressor, mib)
+        out.write(compressor.flush())
+    return path
+
+
+def warc_response(url: str, body: bytes, headers: list[tuple[str, str]] | None = None) -> bytes:
+    """One uncompressed WARC response record."""
+    http = "HTTP/1.1 200 OK\r\n" + "".join(f"{k}: {v}\r\n" for k, v in headers or
+                                          [("Content-Type", "text/html; charset=utf-8")]) + "\r\n"
+    block = http.encode() + body
+    return (f"WARC/1.0\r\nWARC-Type: response\r\nWARC-Target-URI: {url}\r\nWARC-Date: 2021-03-04T05:06:07Z\r\n"
+            f"WARC-Record-ID: <urn:uuid:{abs(hash(url)) % 10**12:012d}>\r\n"
+            f"Content-Type: application/http; msgtype=response\r\nContent-Length: {len(block)}\r\n\r\n"
+            ).encode() + block + b"\r\n\r\n"
+
+
+def write_record_bomb_warc(path: Path, mib: int) -> Path:
+    """A good record, then one gzip member holding a response record whose body is mib MiB of zeros."""
+    with path.open("wb") as out:
+        out.write(gzip.compress(warc_response("http://zone.example/news/good.html", _utf8_page()), mtime=0))
+        head = warc_response("http://zone.example/news/bomb.html", b"")[:-4]  # headers only, no body yet
+        size = head.index(b"Content-Length: ") + len(b"Content-Length: ")
+        declared = int(head[size:head.index(b"\r", size)]) + (mib << 20)
+        head = head[:size] + str(declared).encode() + head[head.index(b"\r", size):]
+        compressor = zlib.compressobj(9, zlib.DEFLATED, 31)
+        out.write(compressor.compress(head) + compressor.flush(zlib.Z_FULL_FLUSH))
+        _zero_blocks(out, compressor, mib)
+        out.write(compressor.compress(b"\r\n\r\n") + compressor.flush())
+    return path
+
+
+def error_lines(stderr: str) -> list[str]:
+    return [line for line in stderr.splitlines() if line.startswith("zonenews: error:")]
+
+
+@pytest.mark.parametrize("mib", [100, 4096], ids=["100KB_of_gzip", "4GiB_inflated"])
+def test_a_gzip_of_zeros_named_warc_is_refused_in_seconds(tmp_path: Path, mib: int) -> None:
+    bomb = write_zeros_gzip(tmp_path / "bomb.warc.gz", mib)
+    assert bomb.stat().st_size < mib * 1100 + 1000  # about 1 KB per MiB of zeros
+    out = tmp_path / "out.jsonl"
+    run = run_measured(tmp_path, "clean", str(bomb), "-O", str(out), "--no-progress")
+    assert run["returncode"] == 1, run["stderr"][-2000:]
+    errors = error_lines(run["stderr"])
+    assert len(errors) == 1 and str(bomb) in errors[0] and "not a WARC file" in errors[0], run["stderr"][-2000:]
+    assert "run again" in errors[0], "a fatal error says what to do next"
+    assert "Traceback" not in run["stderr"]
+    assert run["seconds"] < 30 and run["rss_mb"] < MAX_RSS_MB, run
+    assert "output:" not in run["stderr"], "the summary names no output that was never written"
+
+
+def test_a_warc_record_inflating_to_gigabytes_ends_its_file_after_the_good_records(tmp_path: Path) -> None:
+    bomb = write_record_bomb_warc(tmp_path / "record_bomb.warc.gz", 4096)
+    page = tmp_path / "after.html"
+    page.write_text(article_html("高新区炸弹之后的正常页面测试文章"), "utf-8")
+    out = tmp_path / "out.jsonl"
+    run = run_measured(tmp_path, "clean", str(bomb), str(page), "-O", str(out), "--no-progress")
+    errors = error_lines(run["stderr"])
+    assert run["returncode"] == 1 and len(errors) == 1, run["stderr"][-2000:]
+    assert "record 2" in errors[0] and "ZONENEWS_WARC_MAX_RECORD_BYTES" in errors[0], errors
+    assert [r["title"] for r in read_jsonl(out)] == [TITLE, "高新区炸弹之后的正常页面测试文章"]
+    assert f"output:             {out}" in run["stderr"]
+    assert run["seconds"] < 30 and run["rss_mb"] < MAX_RSS_MB, run
+
+
+def test_oversized_pages_are_skipped_as_too_large_in_files_and_archives(tmp_path: Path) -> None:
+    limit = 200_000
+    big = article_html("高新区超大页面测试文章").encode() + b"<p>" + "填充".encode() * limit + b"</p>"
+    bomb_body = gzip.compress(bytes(200 << 20), compresslevel=9)  # 200 MiB of zeros in Content-Encoding: gzip
+    gz_headers = [("Content-Type", "text/html"), ("Content-Encoding", "gzip")]
+    archive = tmp_path / "pages.warc"
+    archive.write_bytes(warc_response("http://zone.example/big.html", big)
+                        + warc_response("http://zone.example/gzip-bomb.html", bomb_body, gz_headers)
+                        + warc_response("http://zone.example/good.html", _utf8_page()))
+    (tmp_path / "big.html").write_bytes(big)
+    with (tmp_path / "sparse.html").open("wb") as fh:  # 30 GB on paper, nothing on disk
+        fh.truncate(30 << 30)
+    out = tmp_path / "out.jsonl"
+    run = run_measured(tmp_path, "clean", str(archive), str(tmp_path / "big.html"), str(tmp_path / "sparse.html"),
+                       "-O", str(out), "--no-progress", "-s", f"DOWNLOAD_MAXSIZE={limit}")
+    assert run["returncode"] == 0, run["stderr"][-2000:]
+    assert [r["url"] for r in read_jsonl(out)] == ["http://zone.example/good.html"]
+    _total, reasons = skipped_counts(run["stderr"])
+    assert reasons == {"too_large": 4}, run["stderr"][-2000:]
+    refused = [line for line in run["stderr"].splitlines() if line.endswith("skipped (too_large)")]
+    assert len(refused) == 4 and any("gzip-bomb.html" in line for line in refused), refused
+    assert run["seconds"] < 30 and run["rss_mb"] < MAX_RSS_MB, run

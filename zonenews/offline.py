@@ -14,7 +14,8 @@ from zonenews.export import OutputError
 from zonenews.extract.document import meta_content
 from zonenews.extract.page import UnreadablePage, load_page
 from zonenews.items import PageItem
-from zonenews.stats import Stats
+from zonenews.limits import InputLimits, size_text
+from zonenews.stats import SKIPPED, Stats
 
 logger = logging.getLogger(__name__)
 
@@ -90,27 +91,34 @@ def page_from_bytes(body: bytes, fallback_url: str, *, url: str | None = None, c
                     fetched_at=fetched_at)
 
 
-def iter_saved_pages(files: list[Path], stats: Stats, *, url: str | None = None,
-                     zone: str | None = None) -> Iterator[PageItem]:
-    """Pages of every file in turn. A file that cannot be read (or a WARC cut short) does not stop
-    the others: when all are done, one InputError names the first problem and counts the rest."""
+def iter_saved_pages(files: list[Path], stats: Stats, *, url: str | None = None, zone: str | None = None,
+                     limits: InputLimits | None = None) -> Iterator[PageItem]:
+    """Pages of every file in turn. A file that cannot be read (or a WARC cut short or inflating past
+    its bounds) does not stop the others: when all are done, one InputError names the first problem
+    and counts the rest. A page file larger than DOWNLOAD_MAXSIZE is skipped (too_large), as in a crawl."""
+    limits = limits or InputLimits.from_settings()
     problems: list[str] = []
     for path in files:
         if path.name.lower().endswith(WARC_SUFFIXES):
             from zonenews.warc import iter_warc_pages
 
             try:
-                yield from iter_warc_pages(path, stats, zone=zone)
+                yield from iter_warc_pages(path, stats, zone=zone, limits=limits)
             except InputError as exc:
                 problems.append(str(exc))
             continue
         try:
-            body = path.read_bytes()
-            saved = path.stat().st_mtime
+            saved = path.stat()
+            with path.open("rb") as fh:  # never more than the bound, even from a file still growing
+                body = b"" if saved.st_size > limits.page_bytes else fh.read(limits.page_bytes + 1)
         except OSError as exc:
             problems.append(f"{path}: cannot read ({exc.strerror or exc})")
             continue
-        yield page_from_bytes(body, path.resolve().as_uri(), url=url, zone=zone, fetched_at=utc_iso(saved))
+        if saved.st_size > limits.page_bytes or len(body) > limits.page_bytes:
+            logger.warning("%s: over DOWNLOAD_MAXSIZE (%s), skipped (too_large)", path, size_text(limits.page_bytes))
+            stats.inc_value(SKIPPED + "too_large")
+            continue
+        yield page_from_bytes(body, path.resolve().as_uri(), url=url, zone=zone, fetched_at=utc_iso(saved.st_mtime))
     if problems:
         more = f" (and {len(problems) - 1} more unreadable files)" if len(problems) > 1 else ""
         raise InputError(problems[0] + more)

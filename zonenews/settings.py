@@ -29,6 +29,10 @@ DOWNLOAD_DELAY = 0.5
 DOWNLOAD_TIMEOUT = 30
 DOWNLOAD_MAXSIZE = 20 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 5 * 1024 * 1024
+# `zonenews clean` (zonenews/limits.py): DOWNLOAD_MAXSIZE bounds every saved page and archived response
+# too (too_large); a WARC record or file inflating past these ends that file with one error line.
+ZONENEWS_WARC_MAX_RECORD_BYTES = 512 * 1024 * 1024
+ZONENEWS_WARC_MAX_BYTES = 16 * 1024 * 1024 * 1024
 RETRY_ENABLED = True
 RETRY_TIMES = 2
 REDIRECT_MAX_TIMES = 5

@@ -7,7 +7,8 @@ import logging
 import sys
 
 from zonenews.commands import UsageError, add_output_options, check_url, output_settings, print_summary
-from zonenews.stats import RunStats
+from zonenews.limits import InputLimits
+from zonenews.stats import WRITTEN, RunStats
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -40,7 +41,7 @@ def run(args: argparse.Namespace) -> int:
     if args.url and len(files) > 1:
         raise UsageError("--url names one page, but several files were given")
     stats = RunStats()
-    pages = iter_saved_pages(files, stats, url=args.url, zone=args.zone)
+    pages = iter_saved_pages(files, stats, url=args.url, zone=args.zone, limits=InputLimits.from_settings(settings))
     if sys.stderr.isatty() and not args.no_progress:
         from tqdm import tqdm
 
@@ -49,7 +50,11 @@ def run(args: argparse.Namespace) -> int:
     try:
         run_chain(pages, settings, stats)
     except InputError as exc:
-        print(f"zonenews: error: {exc}", file=sys.stderr)
+        names_output = bool(output) and output != "-" and str(output) in str(exc)
+        then = ("choose another output (-o/-O FILE) and run again" if names_output
+                else "fix or leave out that file and run again")
+        print(f"zonenews: error: {exc}; {then}", file=sys.stderr)
         status = 1
-    print_summary(stats.get_stats(), output)
+    written = stats.get_value(WRITTEN, 0) > 0 or output == "-"
+    print_summary(stats.get_stats(), output if written else None)  # never name an output not written
     return status
