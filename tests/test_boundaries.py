@@ -153,7 +153,7 @@ def test_clean_writes_only_the_output_it_is_given(tmp_path: Path) -> None:
     proc = run_cli("clean", str(page), "-O", str(tmp_path / "out.jsonl"), cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
     created = {p for p in tmp_path.rglob("*")} - before
-    assert {p.name for p in created} <= {"out.jsonl", "out.duplicates.jsonl", "out.summary.json"}, created
+    assert {p.name for p in created} <= {"out.jsonl", "out.jsonl.duplicates", "out.jsonl.summary"}, created
     assert not Path("/tmp/zonenews-evil.jsonl").exists() and not Path("/tmp/zonenews-evil.pdf").exists()
 
 

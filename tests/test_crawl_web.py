@@ -39,7 +39,7 @@ def web_crawl(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
                for a in manifest["articles"]}
     assert proc.returncode == 0, proc.stderr[-3000:]
     records = read_jsonl(out)
-    dropped = read_jsonl(out.with_name("out.duplicates.jsonl"))
+    dropped = read_jsonl(out.with_name("out.jsonl.duplicates"))
     return {"manifest": manifest, "records": {_key(r["url"], host_site): r for r in records},
             "n_records": len(records), "dropped": {_key(d["url"], host_site): d for d in dropped},
             "requests": requests, "key": key, "host_site": host_site, "stderr": proc.stderr}

@@ -61,7 +61,7 @@ def test_demo_output_is_utf8_unescaped(demo_crawl: dict) -> None:
 
 
 def test_duplicates_sidecar_names_the_kept_record(demo_crawl: dict) -> None:
-    sidecar = Path(demo_crawl["out"]).with_name("demo.duplicates.jsonl")
+    sidecar = Path(demo_crawl["out"]).with_name("demo.jsonl.duplicates")
     dropped = read_jsonl(sidecar)
     assert len(dropped) == 1
     assert {dropped[0]["url"], dropped[0]["duplicate_of"]} == {

@@ -43,6 +43,6 @@ def test_overwrite_truncates(tmp_path: Path) -> None:
 
 
 def test_sidecar_path() -> None:
-    assert sidecar_path("data/out.jsonl") == "data/out.duplicates.jsonl"
-    assert sidecar_path("out.json") == "out.duplicates.jsonl"
+    assert sidecar_path("data/out.jsonl") == "data/out.jsonl.duplicates"
+    assert sidecar_path("out.json") == "out.json.duplicates"
     assert sidecar_path("-") is None

@@ -149,7 +149,7 @@ def test_sigint_and_sigterm_stop_gracefully_and_flush(signum: int, site: tuple[S
     m = re.search(r"^articles written:\s+(\d+)$", stderr, re.M)
     assert m, f"no run summary after the signal: {stderr[-2000:]}"
     assert int(m.group(1)) == len(records), "every record counted as written is in the file"
-    summary = tmp_path / "out.summary.json"
+    summary = tmp_path / "out.jsonl.summary"
     if summary.exists():  # the run summary extension writes one beside the output
         assert json.loads(summary.read_text("utf-8"))["finish_reason"] == "shutdown"
 

@@ -76,7 +76,7 @@ def test_crawl_all_writes_one_file_per_site_and_a_summary(tmp_path: Path) -> Non
         records = [r for out in outputs if not out.name.endswith(".duplicates.jsonl") for r in read_jsonl(out)]
         assert records, name
         assert {r["zone"] for r in records} == {manifest["sites"][name]["zone_full"]}
-        summaries = list((tmp_path / "data" / name).glob("*.summary.json"))
+        summaries = list((tmp_path / "data" / name).glob("*.jsonl.summary"))
         assert len(summaries) == 1
         summary = json.loads(summaries[0].read_text("utf-8"))
         assert summary["articles_written"] == len(records)

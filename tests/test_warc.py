@@ -47,7 +47,7 @@ def test_warc_records_become_records(tmp_path: Path) -> None:
     assert records[0]["title"] == "2019年国家高新区发展战略研讨会在成都高新区举行"
     assert records[0]["crawled_at"] == "2021-03-04T05:06:07Z", "crawled_at is when the archive fetched it"
     assert "not_html 1" in proc.stderr
-    dropped = read_jsonl(tmp_path / "out.duplicates.jsonl")
+    dropped = read_jsonl(tmp_path / "out.jsonl.duplicates")
     assert [(d["url"], d["duplicate_of"]) for d in dropped] == [
         ("http://www.cdht.gov.cn/m/2256.html", "http://www.cdht.gov.cn/tzgg/2256.html")]
 

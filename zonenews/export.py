@@ -108,9 +108,11 @@ class JsonLinesWriter:
 
 
 def sidecar_path(output: str, suffix: str = "duplicates") -> str | None:
-    """out.jsonl -> out.duplicates.jsonl; None for stdout."""
+    """out.jsonl -> out.jsonl.duplicates (or out.jsonl.summary); None for stdout.
+
+    The kind comes last so that no sidecar matches `*.jsonl` or `*.json`: an analyst's glob over a
+    folder of outputs (`data/*/*.jsonl`) reads records and nothing else."""
     if not output or output == "-":
         return None
     path = Path(output)
-    stem = path.name[: -len(".jsonl")] if path.name.endswith(".jsonl") else path.stem
-    return str(path.with_name(f"{stem}.{suffix}.jsonl"))
+    return str(path.with_name(f"{path.name}.{suffix}"))

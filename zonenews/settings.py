@@ -57,6 +57,10 @@ ZONENEWS_FULL = False
 # `zonenews clean` and `eval` set this (a page handed over by name is an article unless it plainly is not).
 ZONENEWS_ALLOW_UNDATED = False
 ZONENEWS_STATE_MAX_SIGNATURES = 200_000
+
+# A crawl fails (exit status 3, "problem" in its summary) when no page could be fetched, or when more
+# than this share of its requests failed for good (download errors and HTTP 4xx/5xx after retries).
+ZONENEWS_MAX_ERROR_SHARE = 0.5
 # SQLite page cache of the duplicate index, MB (zonenews/dedup/store.py): its whole memory, at any size.
 ZONENEWS_DEDUP_CACHE_MB = 32
 
@@ -75,7 +79,11 @@ ITEM_PIPELINES = {
 }
 
 FEED_EXPORT_ENCODING = "utf-8"
+# Scrapy feeds (-o/-O, scrapyd's items file) to local files write through, so a record the state
+# counts as written is on disk after a kill (see zonenews/feeds.py); an empty run leaves no file.
+FEED_STORAGES = {scheme: "zonenews.feeds.WriteThroughFileFeedStorage" for scheme in ("", "file")}
+FEED_STORE_EMPTY = False
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 
-EXTENSIONS = {"zonenews.extensions.RunSummary": 500}
+EXTENSIONS = {"zonenews.extensions.RunSummary": 500, "zonenews.extensions.RedirectAliases": 510}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import sqlite3
 import sys
@@ -13,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from scrapy.settings import Settings
+from scrapy.settings import SETTINGS_PRIORITIES, Settings
 
 from zonenews import settings as project_defaults
 from zonenews.commands import (
@@ -30,8 +31,22 @@ from zonenews.distributed.keys import reset_crawl, seed_start_urls
 from zonenews.distributed.options import URL_SETTING, redis_url_of, spider_class, use_redis
 from zonenews.stats import DUPLICATES, SKIPPED, WRITTEN
 
+# Exit statuses a scheduler can tell apart (README "Scheduled runs", docs/scheduling.md); 2 is a bad argument.
+EXIT_OUTPUT_ERROR = 1      # the output could not be written (full disk, closed pipe)
+EXIT_CRAWL_FAILED = 3      # nothing could be fetched, or more than ZONENEWS_MAX_ERROR_SHARE of requests failed
+EXIT_STATE_LOCKED = 75     # another run holds the state (EX_TEMPFAIL: try again later)
+EXIT_STOPPED = 130         # stopped by SIGINT/SIGTERM before the end; the same command goes on
+
+NO_PROFILES = ("--all crawls every site profile, and there are none: zonenews ships without profiles. "
+               "Crawl by URL (zonenews crawl http://www.example-zone.gov.cn/), or add *.toml profiles to "
+               "zonenews/sites or --sites DIR (README, Site profiles)")
+
 if TYPE_CHECKING:
     from zonenews.dedup.state import StateStore
+
+
+class StateBusy(Exception):
+    """The run state is locked by another run: one line to stderr and EXIT_STATE_LOCKED."""
 
 
 @dataclass
@@ -59,10 +74,11 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--zone", help="zone name for records from start URLs (profiles carry their own)")
     p.add_argument("--allow-host", action="append", default=[], metavar="HOST",
                    help="another host the crawl may follow links to (repeatable)")
-    p.add_argument("--data-dir", default="data", metavar="DIR", help="where per-site output goes (default: data)")
+    p.add_argument("--data-dir", default="data", metavar="DIR",
+                   help="where per-site output and the default state go (default: data)")
     state = p.add_mutually_exclusive_group()
-    state.add_argument("--state", metavar="PATH", help="the run state (default: data/state/zonenews.sqlite): "
-                       "article URLs earlier runs emitted are not fetched again")
+    state.add_argument("--state", metavar="PATH", help="the run state (default: DATA_DIR/state/zonenews.sqlite, "
+                       "or $ZONENEWS_STATE): article URLs earlier runs emitted are not fetched again")
     state.add_argument("--no-state", action="store_true", help="keep no state: fetch and emit everything")
     p.add_argument("--full", action="store_true",
                    help="fetch and emit every article again, ignoring what the state knows (it is still updated)")
@@ -144,7 +160,7 @@ def build_jobs(args: argparse.Namespace) -> list[CrawlJob]:
     jobs = []
     if args.all:
         if not profiles:
-            raise UsageError("no site profiles found (add *.toml files to zonenews/sites or --sites DIR)")
+            raise UsageError(NO_PROFILES)
         names = list(profiles)
     for name in names:
         if name not in profiles:
@@ -199,17 +215,28 @@ def _open_state(settings: Settings, args: argparse.Namespace) -> StateStore | No
         settings.set("ZONENEWS_STATE", "", priority="cmdline")
     elif args.state:
         settings.set("ZONENEWS_STATE", args.state, priority="cmdline")
+    elif "ZONENEWS_STATE" not in os.environ and settings.getpriority("ZONENEWS_STATE") == SETTINGS_PRIORITIES["project"]:
+        # The default state lives under --data-dir, beside the outputs it describes.
+        settings.set("ZONENEWS_STATE", str(Path(args.data_dir) / "state" / "zonenews.sqlite"), priority="cmdline")
     if args.full:
         settings.set("ZONENEWS_FULL", True, priority="cmdline")
     try:
         return open_state(settings)
     except StateLocked as exc:
-        raise UsageError(str(exc)) from None
+        raise StateBusy(str(exc)) from None
     except (OSError, sqlite3.Error) as exc:
         raise UsageError(f"cannot open the state {settings.get('ZONENEWS_STATE')}: {exc}") from None
 
 
 def run(args: argparse.Namespace) -> int:
+    try:
+        return _run(args)
+    except StateBusy as exc:
+        print(f"zonenews: error: {exc}", file=sys.stderr)
+        return EXIT_STATE_LOCKED
+
+
+def _run(args: argparse.Namespace) -> int:
     jobs = build_jobs(args)
     settings, output = output_settings(args)
     if output and output != "-" and settings.getbool("ZONENEWS_OUTPUT_OVERWRITE"):
@@ -232,10 +259,17 @@ def run(args: argparse.Namespace) -> int:
     if args.jobdir:
         settings.set("JOBDIR", args.jobdir, priority="cmdline")
     run_jobs(settings, jobs)
+    report_jobs(jobs, output, state)
+    return exit_status(jobs)
+
+
+def report_jobs(jobs: list[CrawlJob], output: str | None, state: StateStore | None) -> None:
+    """The closing summary of each job on stderr (and of all, for several)."""
     for job in jobs:
         if len(jobs) > 1:
             print(f"[{job.name}]", file=sys.stderr)
-        print_summary(job.stats, job.output or output)
+        target = job.output or output
+        print_summary(job.stats, target if target == "-" or (target and Path(target).exists()) else None)
         known = job.stats.get("zonenews/state/known_skipped", 0)
         if state is not None and known and not job.stats.get(WRITTEN):
             print(f"nothing new: {known} article pages were already known from earlier runs (state: "
@@ -245,12 +279,18 @@ def run(args: argparse.Namespace) -> int:
         skipped = sum(v for j in jobs for k, v in j.stats.items() if k.startswith(SKIPPED))
         print(f"[all {len(jobs)} sites] articles written: {totals[WRITTEN]}, duplicates dropped: "
               f"{totals[DUPLICATES]}, pages skipped: {skipped}", file=sys.stderr)
+
+
+def exit_status(jobs: list[CrawlJob]) -> int:
+    """Stopped early beats an output error beats a failed crawl (the reason is logged at its end)."""
     if any(j.stats.get("finish_reason") == "shutdown" for j in jobs):
         print("stopped before the end: run the same command again to go on (the state skips what was "
               "written)", file=sys.stderr)
-        return 130
+        return EXIT_STOPPED
     failed = [j for j in jobs if j.stats.get("zonenews/output_error")]
     for job in failed:
         print(f"zonenews: error: {job.stats['zonenews/output_error']} (the crawl of {job.name} stopped)",
               file=sys.stderr)
-    return 1 if failed else 0
+    if failed:
+        return EXIT_OUTPUT_ERROR
+    return EXIT_CRAWL_FAILED if any(j.stats.get("zonenews/problem") for j in jobs) else 0

@@ -29,7 +29,7 @@ SCHEMA = """
 CREATE TABLE IF NOT EXISTS articles (
     url TEXT PRIMARY KEY,
     content_hash TEXT NOT NULL,
-    status TEXT NOT NULL,            -- 'emitted' or 'duplicate'
+    status TEXT NOT NULL,            -- 'emitted', 'duplicate', or 'redirect' (a URL that redirected to an article)
     first_seen TEXT NOT NULL,
     last_seen TEXT NOT NULL,
     signature BLOB                   -- MinHash values (uint32), for near-duplicates across runs
@@ -60,11 +60,11 @@ class StateStore:
             self._lock_fh.seek(0)
             holder = self._lock_fh.read().strip() or "another process"
             self._lock_fh.close()
-            raise StateLocked(f"the state {path} is in use by {holder}; wait for that run to finish "
-                              f"or give this one another --state") from None
+            raise StateLocked(f"the state {path} is in use by {holder}; wait for that run to finish or give "
+                              f"this one another state (--state PATH, or -s ZONENEWS_STATE=PATH)") from None
         self._lock_fh.seek(0)
         self._lock_fh.truncate()
-        self._lock_fh.write(f"pid {os.getpid()}")
+        self._lock_fh.write(f"pid {os.getpid()} (since {_now()})")
         self._lock_fh.flush()
         self.db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
         self.db.execute("PRAGMA journal_mode=WAL")
@@ -72,6 +72,7 @@ class StateStore:
         self.db.executescript(SCHEMA)
         self._known: set[str] = {row[0] for row in self.db.execute("SELECT url FROM articles")}
         self._staged: dict[str, tuple[str, str, bytes | None]] = {}
+        self._redirected_from: dict[str, list[str]] = {}  # final URL -> URLs that redirected to it
 
     @classmethod
     def open(cls, path: str | Path) -> StateStore:
@@ -106,11 +107,24 @@ class StateStore:
         if status != "emitted":
             self.commit(url)
 
+    def note_redirect(self, final_url: str, sources: list[str]) -> None:
+        """Remember that sources redirected to final_url; they are stored when its record is."""
+        aliases = [u for u in sources if u != final_url]
+        if aliases:
+            self._redirected_from.setdefault(final_url, []).extend(aliases)
+
     def commit(self, url: str) -> None:
         staged = self._staged.pop(url, None)
         if staged is None:
             return
         content_hash, status, blob = staged
+        self._upsert(url, content_hash, status, blob)
+        # A link to a URL that redirected here is this article too: 'redirect' rows make a rerun
+        # skip the link instead of fetching the article again and dropping it as its own duplicate.
+        for alias in dict.fromkeys(self._redirected_from.pop(url, [])):
+            self._upsert(alias, content_hash, "redirect", None)
+
+    def _upsert(self, url: str, content_hash: str, status: str, blob: bytes | None) -> None:
         now = _now()
         self.db.execute(
             "INSERT INTO articles (url, content_hash, status, first_seen, last_seen, signature) "
