@@ -9,12 +9,18 @@ refused in seconds with one clear line each and a peak RSS under 300 MB.
 
 from __future__ import annotations
 
+import contextlib
 import gzip
+import io
 import json
 import os
 import subprocess
 import sys
+import threading
+import time
 import zlib
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -228,3 +234,100 @@ def test_oversized_pages_are_skipped_as_too_large_in_files_and_archives(tmp_path
     refused = [line for line in run["stderr"].splitlines() if line.endswith("skipped (too_large)")]
     assert len(refused) == 4 and any("gzip-bomb.html" in line for line in refused), refused
     assert run["seconds"] < 30 and run["rss_mb"] < MAX_RSS_MB, run
+
+
+# -- a hostile site on 127.0.0.1 ----------------------------------------------------------------------
+
+HUGE_BYTES = 60 * 1024 * 1024
+GOOD_PAGES = {f"/news/good{i}.html": f"高新区恶意站点旁的正常文章第{i}篇" for i in range(3)}
+
+
+def _bomb_body(mib: int) -> bytes:
+    buffer = io.BytesIO()
+    compressor = zlib.compressobj(9, zlib.DEFLATED, 31)
+    buffer.write(compressor.compress(article_html("高新区压缩炸弹页面").encode()))
+    _zero_blocks(buffer, compressor, mib)
+    buffer.write(compressor.flush())
+    return buffer.getvalue()
+
+
+class HostileHandler(BaseHTTPRequestHandler):
+    """A gzip bomb (Content-Encoding: gzip, 2 GiB inflated), 60 MB pages with and without a
+    Content-Length, a body that trickles slower than the download timeout, and good articles."""
+
+    protocol_version = "HTTP/1.1"
+    bomb = _bomb_body(2048)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        return
+
+    def _head(self, headers: dict[str, str]) -> None:
+        self.send_response(200)
+        for name, value in {"Content-Type": "text/html; charset=utf-8", **headers}.items():
+            self.send_header(name, value)
+        self.end_headers()
+
+    def do_GET(self) -> None:
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):  # the crawler hung up on purpose
+            self._answer()
+
+    def _answer(self) -> None:
+        path = self.path
+        if path in GOOD_PAGES:
+            body = article_html(GOOD_PAGES[path], paragraphs=paragraphs_for(path)).encode()
+            self._head({"Content-Length": str(len(body))})
+            self.wfile.write(body)
+        elif path == "/news/gzip-bomb.html":
+            self._head({"Content-Encoding": "gzip", "Content-Length": str(len(self.bomb))})
+            self.wfile.write(self.bomb)
+        elif path in ("/news/huge.html", "/news/huge-streamed.html"):
+            streamed = path.endswith("streamed.html")
+            self._head({"Connection": "close"} if streamed else {"Content-Length": str(HUGE_BYTES)})
+            self.wfile.write(article_html("高新区六十兆页面").encode()[:-len("</body></html>")])
+            chunk = ("<p>" + "填充内容" * 5000 + "</p>").encode()
+            for _ in range(HUGE_BYTES // len(chunk)):
+                self.wfile.write(chunk)
+            self.close_connection = True
+        elif path == "/news/slow.html":
+            self._head({"Content-Length": "100000"})
+            for _ in range(100):
+                self.wfile.write(b"<p>" + b"x" * 997)
+                self.wfile.flush()
+                time.sleep(0.5)
+        elif path == "/":
+            links = [*GOOD_PAGES, "/news/gzip-bomb.html", "/news/huge.html", "/news/huge-streamed.html",
+                     "/news/slow.html"]
+            body = ("<html><head><title>恶意站点</title></head><body>"
+                    + "".join(f'<a href="{href}">{href}</a><br>' for href in links) + "</body></html>").encode()
+            self._head({"Content-Length": str(len(body))})
+            self.wfile.write(body)
+        else:
+            self.send_error(404)
+
+
+@pytest.fixture(scope="module")
+def hostile_site() -> Iterator[str]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), HostileHandler)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+def test_a_crawl_of_a_hostile_site_stays_small_and_counts_every_cut(hostile_site: str, tmp_path: Path) -> None:
+    out = tmp_path / "hostile.jsonl"
+    run = run_measured(tmp_path, "crawl", hostile_site + "/", "-O", str(out), "-s", "AUTOTHROTTLE_ENABLED=0",
+                       "-s", "DOWNLOAD_DELAY=0", "-s", "DOWNLOAD_TIMEOUT=3", "-s", "RETRY_TIMES=1",
+                       "-s", "ROBOTSTXT_OBEY=0", "-s", "ZONENEWS_STATE=")
+    assert run["returncode"] == 0, run["stderr"][-3000:]
+    assert sorted(r["title"] for r in read_jsonl(out)) == sorted(GOOD_PAGES.values())
+    _total, reasons = skipped_counts(run["stderr"])
+    # the gzip bomb and both 60 MB pages are cut by DOWNLOAD_MAXSIZE, the trickle by DOWNLOAD_TIMEOUT;
+    # the home page, a list of links, is read and is no article
+    assert reasons == {"too_large": 3, "timeout": 1, "not_article": 1}, run["stderr"][-3000:]
+    assert run["rss_mb"] < MAX_RSS_MB, run["rss_mb"]

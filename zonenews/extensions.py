@@ -59,7 +59,7 @@ def refusals(stats: dict[str, Any]) -> dict[str, int]:
 
 def failed_requests(stats: dict[str, Any]) -> dict[str, int]:
     """Requests that gave no page for good (after retries), by reason, as the spider counts them."""
-    return {k: v for k, v in skipped_by_reason(stats).items() if k == "download_error" or k.startswith("http_")}
+    return {k: v for k, v in skipped_by_reason(stats).items() if k in ("download_error", "timeout") or k.startswith("http_")}
 
 
 def pages_received(stats: dict[str, Any]) -> int:

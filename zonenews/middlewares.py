@@ -1,5 +1,5 @@
 """Downloader middlewares zonenews puts in place of Scrapy's own, or adds: the host boundary of a
-crawl, and pages whose charset label is no charset."""
+crawl, pages whose charset label is no charset, and the reason a download was cut."""
 
 from __future__ import annotations
 
@@ -7,13 +7,15 @@ import codecs
 from typing import Any, Self
 from urllib.parse import urlsplit
 
-from scrapy import Request
+from scrapy import Request, signals
 from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
-from scrapy.exceptions import IgnoreRequest
+from scrapy.exceptions import DownloadCancelledError, DownloadTimeoutError, IgnoreRequest
 from scrapy.http import Response, TextResponse
 from scrapy.utils.defer import maybe_deferred_to_future
 from scrapy.utils.httpobj import urlparse_cached
 from twisted.internet.defer import Deferred
+from twisted.internet.error import TimeoutError as TwistedTimeoutError
+from twisted.python.failure import Failure
 
 from zonenews.extract.encoding import declared_charsets, decode_html
 
@@ -97,3 +99,57 @@ class SafeEncodingMiddleware:
         if all(_is_text_codec(name) for name in declared_charsets(response.body, content_type)):
             return response  # nothing to fix; leave the decoding to whoever needs it
         return response.replace(encoding=decode_html(response.body, content_type)[1])
+
+
+_RECEIVED = "zonenews_bytes_received"
+_OUTGREW = "zonenews_outgrew_maxsize"
+
+
+class DownloadSizeMiddleware:
+    """Marks a download whose body outgrew DOWNLOAD_MAXSIZE as it arrived.
+
+    Scrapy cancels such a download (no Content-Length, or a lying one) with a DownloadCancelledError
+    that carries no message, the same as any other cancellation; the mark lets the spider count it
+    as too_large rather than download_error."""
+
+    def __init__(self, crawler: Any) -> None:
+        self.maxsize = crawler.settings.getint("DOWNLOAD_MAXSIZE")
+        crawler.signals.connect(self.bytes_received, signal=signals.bytes_received)
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> Self:
+        return cls(crawler)
+
+    def process_request(self, request: Request, spider: Any = None) -> None:
+        request.meta[_RECEIVED] = 0  # each attempt counts afresh (a retry copies meta)
+        request.meta.pop(_OUTGREW, None)
+
+    def bytes_received(self, data: bytes, request: Request, spider: Any = None) -> None:
+        received = request.meta.get(_RECEIVED, 0) + len(data)
+        request.meta[_RECEIVED] = received
+        maxsize = request.meta.get("download_maxsize", self.maxsize)
+        if maxsize and received > maxsize:
+            request.meta[_OUTGREW] = True
+
+
+def _decompression_bound(exc: BaseException) -> bool:
+    """HttpCompressionMiddleware's IgnoreRequest for a body inflating past DOWNLOAD_MAXSIZE."""
+    cause = exc.__cause__
+    return (cause is not None and type(cause).__name__ == "_DecompressionMaxSizeExceeded") or \
+        "DOWNLOAD_MAXSIZE" in str(exc)
+
+
+def cut_reason(failure: Failure) -> str | None:
+    """The skip reason of a download Scrapy cut short, None when it was no cut.
+
+    too_large: the Content-Length said too much, the body outgrew DOWNLOAD_MAXSIZE as it came
+    (DownloadSizeMiddleware), or it inflated past it (a gzip bomb); timeout: DOWNLOAD_TIMEOUT."""
+    request = getattr(failure, "request", None)
+    if failure.check(DownloadCancelledError) and (
+            "max size" in str(failure.value) or (request is not None and request.meta.get(_OUTGREW))):
+        return "too_large"
+    if failure.check(IgnoreRequest) and _decompression_bound(failure.value):
+        return "too_large"
+    if failure.check(DownloadTimeoutError, TwistedTimeoutError):
+        return "timeout"
+    return None

@@ -17,6 +17,7 @@ DOWNLOADER_MIDDLEWARES = {  # see zonenews/middlewares.py for why
     "zonenews.middlewares.SharedRobotsTxtMiddleware": 100,
     "zonenews.middlewares.AllowedHostsMiddleware": 40,   # before OffsiteMiddleware (50) and robots.txt (100)
     "zonenews.middlewares.SafeEncodingMiddleware": 590,  # its process_response runs before MetaRefresh (580)
+    "zonenews.middlewares.DownloadSizeMiddleware": 950,  # marks bodies outgrowing DOWNLOAD_MAXSIZE (too_large)
 }
 AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 1.0

@@ -10,7 +10,7 @@ from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
 from scrapy import Request, Spider
-from scrapy.exceptions import DownloadCancelledError, IgnoreRequest
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
@@ -18,6 +18,7 @@ from twisted.python.failure import Failure
 from zonenews.dedup.state import StateStore, open_state
 from zonenews.extract.page import UnreadablePage, load_page
 from zonenews.items import PageItem
+from zonenews.middlewares import cut_reason
 from zonenews.spiders.links import Link, canonical_url, page_links
 from zonenews.stats import SKIPPED
 
@@ -153,13 +154,15 @@ class ZoneSpider(Spider):
                               meta={"hops": hops, "list_hops": list_hops + 1, "is_list": True})
 
     def failed(self, failure: Failure) -> None:
-        """A request that gave no page is counted under a reason, like any page skipped."""
-        if failure.check(IgnoreRequest) and not failure.check(HttpError):
-            return  # robots.txt or offsite: a rule of this crawl, not a failure of the site
+        """A request that gave no page is counted under a reason, like any page skipped: http_N,
+        too_large (over DOWNLOAD_MAXSIZE as announced, as received or as inflated), timeout, else
+        download_error."""
         if failure.check(HttpError):
             reason = f"http_{failure.value.response.status}"
-        elif failure.check(DownloadCancelledError) and "max size" in str(failure.value):
-            reason = "too_large"
+        elif cut := cut_reason(failure):
+            reason = cut
+        elif failure.check(IgnoreRequest):
+            return  # robots.txt or offsite: a rule of this crawl, not a failure of the site
         else:
             reason = "download_error"
         self.crawler.stats.inc_value(SKIPPED + reason)
