@@ -452,6 +452,8 @@ def test_bad_input_gets_one_error_line_and_a_nonzero_exit(name: str, cli_results
     assert len(errors) == 1, proc.stderr
     assert words in errors[0], errors[0]
     assert len(errors[0]) < 400
+    if argv[0] == "clean" and proc.returncode == 1 and not records:  # a fatal error: what next, no output named
+        assert "run again" in errors[0] and "output:" not in proc.stderr, proc.stderr
     if records is not None:  # what could be read before the problem is not lost
         out = Path(argv[argv.index("-O") + 1])
         assert len(read_jsonl(out)) == records
