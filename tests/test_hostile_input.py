@@ -159,7 +159,7 @@ def warc_response(url: str, body: bytes, headers: list[tuple[str, str]] | None =
                                           [("Content-Type", "text/html; charset=utf-8")]) + "\r\n"
     block = http.encode() + body
     return (f"WARC/1.0\r\nWARC-Type: response\r\nWARC-Target-URI: {url}\r\nWARC-Date: 2021-03-04T05:06:07Z\r\n"
-            f"WARC-Record-ID: <urn:uuid:{abs(hash(url)) % 10**12:012d}>\r\n"
+            f"WARC-Record-ID: <urn:uuid:{zlib.crc32(url.encode()):012d}>\r\n"
             f"Content-Type: application/http; msgtype=response\r\nContent-Length: {len(block)}\r\n\r\n"
             ).encode() + block + b"\r\n\r\n"
 
