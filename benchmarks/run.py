@@ -1,6 +1,6 @@
 """Run the zonenews benchmarks (`make bench`): cleaning, crawl, memory, near-duplicate index.
 
-    .venv/bin/python benchmarks/run.py [--quick] [--only clean,crawl,memory,dedup] [--strict]
+    .venv/bin/python benchmarks/run.py [--quick] [--only clean,crawl,memory,dedup,realpages] [--strict]
 
 Each benchmark prints its table, its side-by-side ratios and PASS/FAIL per target; the summary
 at the end repeats the targets with the machine they ran on. The numbers also go to
@@ -22,6 +22,7 @@ import bench_clean
 import bench_crawl
 import bench_dedup
 import bench_memory
+import bench_realpages
 from common import Result, banner, machine, save_json
 
 BENCHMARKS: dict[str, Callable[..., Result]] = {
@@ -29,6 +30,7 @@ BENCHMARKS: dict[str, Callable[..., Result]] = {
     "crawl": bench_crawl.run,
     "memory": bench_memory.run,
     "dedup": bench_dedup.run,
+    "realpages": bench_realpages.run,
 }
 
 
