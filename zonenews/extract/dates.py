@@ -139,6 +139,7 @@ def date_by_htmldate(root: etree._Element, today: date) -> str | None:
     from htmldate import find_date
 
     logging.getLogger("htmldate").setLevel(logging.ERROR)
+    markup = etree.tostring(root, encoding="unicode")
     try:
         found = find_date(root, extensive_search=False, original_date=True, outputformat="%Y-%m-%d",
                           max_date=(today + timedelta(days=1)).isoformat())
@@ -147,9 +148,12 @@ def date_by_htmldate(root: etree._Element, today: date) -> str | None:
     if not found:
         return None
     try:
-        return found if _valid(date.fromisoformat(found), today) else None
+        day = date.fromisoformat(found)
     except ValueError:
         return None
+    # htmldate mends impossible dates (2023-02-30 becomes 2023-02-01): keep only a date the page shows.
+    shown = re.search(rf"{day.year}\D{{1,3}}0?{day.month}\D{{1,3}}0?{day.day}(?!\d)|{found.replace('-', '')}", markup)
+    return found if shown and _valid(day, today) else None
 
 
 def date_from_url(url: str, today: date) -> str | None:
