@@ -99,7 +99,8 @@ def _acceptable(second: Candidate, raw: RawArticle, doubts: list[str]) -> bool:
     if "short_body" in doubts and len(doubts) == 1:
         return True
     # A link-dense run is what list pages look like: the page must say it is an article.
-    return raw.page_type == "article" or (raw.published_at is not None and "dated_link_list" not in doubts)
+    dated = raw.published_at is not None and not raw.date_guessed
+    return raw.page_type == "article" or (dated and "dated_link_list" not in doubts)
 
 
 # The page's marked article replaces our body only when it is this large a part of it.
@@ -144,6 +145,7 @@ def judge(raw: RawArticle, html: str | None, *, zone: str | None = None, crawled
         _weigh_against_markup(verdict, raw, html, zone, crawled_at)
     if verdict.doubts:
         return Verdict(None, "not_article", None, verdict.doubts, verdict.candidates)
-    if not verdict.record["published_at"] and not allow_undated and raw.page_type != "article":
+    dated = verdict.record["published_at"] and not raw.date_guessed
+    if not dated and not allow_undated and raw.page_type != "article":
         return Verdict(None, "not_article", None, ["no_date"], verdict.candidates)
     return verdict

@@ -81,6 +81,9 @@ class RawArticle:
     # The paragraphs of the element the page marks as its article (itemprop=articleBody, a lone
     # <article>), when our body run lies mostly outside it: a candidate body of its own.
     marked_paragraphs: list[Paragraph] | None = None
+    # The date came from htmldate's guess: a date for the record, no evidence that the page is an
+    # article (home and list pages show dates too).
+    date_guessed: bool = False
 
 
 # Short bracketed words before a label: 【纠错】【责任编辑：X】.
@@ -291,8 +294,11 @@ def extract_tree(root: etree._Element, url: str, today: date,
         if sum(len(b.text) for b in run if id(b.owner) in inside) < 0.5 * run_chars and holds_prose(marked):
             marked_paragraphs = [Paragraph(b.text, b.link_density, b.is_heading) for b in visible
                                  if id(b.owner) in inside and b.text and not b.boilerplate]
+    published = published or date_from_url(url, today)
+    date_guessed = False
     if not published:  # last: htmldate may change the tree
-        published = date_from_url(url, today) or date_by_htmldate(root, today)
+        published = date_by_htmldate(root, today)
+        date_guessed = published is not None
     return RawArticle(
         url=url,
         title=title.text,
@@ -309,6 +315,7 @@ def extract_tree(root: etree._Element, url: str, today: date,
         page_type=page_type,
         run_indices=tuple(b.index for b in run),
         marked_paragraphs=marked_paragraphs,
+        date_guessed=date_guessed,
     )
 
 
